@@ -1,0 +1,376 @@
+"""The MNIST handwritten digits, loaded from the copy shipped inside the course package.
+
+MNIST was created by Yann LeCun, Corinna Cortes and Christopher J. C. Burges
+(http://yann.lecun.com/exdb/mnist/) and is distributed under the Creative Commons
+Attribution-Share Alike 3.0 licence (CC BY-SA 3.0). Credit the authors wherever the data is
+shown: chapters print :data:`CREDIT` next to their first figure of digits.
+
+The four original IDX files (recompressed with gzip) live in ``dlcourse/data/mnist/``, with a
+README recording their checksums and licence. :func:`load_mnist` parses them with NumPy alone,
+checks the SHA-256 of the decompressed bytes, and keeps the result in memory so that repeated
+calls in a notebook cost nothing. :func:`to_tensors` turns the arrays into normalised PyTorch
+tensors; PyTorch is imported only when that function is called.
+
+Examples
+--------
+>>> from dlcourse.mnist import CREDIT, load_mnist
+>>> images, labels = load_mnist("test")
+>>> images.shape, labels.shape
+((10000, 28, 28), (10000,))
+>>> print(CREDIT)  # doctest: +ELLIPSIS
+MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges, ...
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dlcourse._validation import _describe, as_array, check_option, check_scalar
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = [
+    "CLASSES",
+    "CREDIT",
+    "MNIST_MEAN",
+    "MNIST_STD",
+    "SHA256",
+    "SPLITS",
+    "load_mnist",
+    "to_tensors",
+]
+
+MNIST_MEAN = 0.1307
+"""Mean pixel value of the training images after scaling to [0, 1]."""
+
+MNIST_STD = 0.3081
+"""Standard deviation of the training pixels after scaling to [0, 1]."""
+
+CLASSES = tuple(range(10))
+"""The ten class labels, the digits 0 to 9."""
+
+CREDIT = (
+    "MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges, "
+    "http://yann.lecun.com/exdb/mnist/ (CC BY-SA 3.0)"
+)
+"""One-line attribution to print wherever the data is shown."""
+
+SHA256 = {
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+"""SHA-256 of each file's DECOMPRESSED bytes, as recorded in ``data/mnist/README.md``."""
+
+SPLITS = ("train", "test")
+"""The names accepted by :func:`load_mnist`."""
+
+_DATA_DIR = Path(__file__).parent / "data" / "mnist"
+_FILES = {  # split -> (images, labels), as names without the ".gz" suffix
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+_IMAGES_MAGIC = 0x00000803
+_LABELS_MAGIC = 0x00000801
+_SIDE = 28
+_HINT = (
+    "Restore the original file from the course repository (`git checkout -- "
+    "dlcourse/data/mnist/` in your clone), or reinstall the course package from that clone "
+    "(`pip install --force-reinstall .`)."
+)
+
+# (split, resolved data directory) -> (images, labels); the arrays are read-only.
+_CACHE: dict[tuple[str, Path], tuple[np.ndarray, np.ndarray]] = {}
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+
+def load_mnist(
+    split: str = "train", *, data_dir: str | os.PathLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load the MNIST images and labels of one split.
+
+    The files are read, decompressed, parsed and checked against the recorded SHA-256
+    checksums on the first call; later calls with the same ``split`` and ``data_dir`` return
+    the same arrays from an in-memory cache.
+
+    Parameters
+    ----------
+    split : {"train", "test"}, default "train"
+        ``"train"`` gives the 60,000 training digits, ``"test"`` the 10,000 test digits.
+    data_dir : str or os.PathLike, optional
+        Folder holding the four ``*-idx?-ubyte.gz`` files. By default, the copy shipped
+        inside the course package (``dlcourse/data/mnist/``).
+
+    Returns
+    -------
+    images : numpy.ndarray of uint8, shape (n, 28, 28)
+        Grey levels from 0 (background) to 255 (ink); ``n`` is 60000 or 10000.
+    labels : numpy.ndarray of uint8, shape (n,)
+        The digit shown in each image, 0 to 9.
+
+    Both arrays are **read-only** (shared with the cache): writing into them raises
+    ``ValueError``. Make a copy (``images.astype(np.float32)``, ``labels.copy()``) to modify.
+
+    Raises
+    ------
+    TypeError
+        If ``split`` is not a string or ``data_dir`` is not a path.
+    ValueError
+        If ``split`` is not ``"train"`` or ``"test"``, or a file is not valid gzip, is not the
+        expected IDX file, is truncated, disagrees with its partner file on the number of
+        digits, or does not match its recorded checksum.
+    FileNotFoundError
+        If a file is missing.
+
+    Examples
+    --------
+    >>> images, labels = load_mnist()
+    >>> images.shape, images.dtype, labels[:5]
+    ((60000, 28, 28), dtype('uint8'), array([5, 0, 4, 1, 9], dtype=uint8))
+    """
+    if not isinstance(split, str):
+        raise TypeError(f"`split` must be a string, 'train' or 'test'; got {_describe(split)}.")
+    check_option(split, "split", SPLITS)
+    directory = _resolve_dir(data_dir)
+    key = (split, directory)
+    if key not in _CACHE:
+        _CACHE[key] = _load_split(split, directory)
+    return _CACHE[key]
+
+
+def _resolve_dir(data_dir: Any) -> Path:
+    """The absolute folder to read from; the package's own copy by default."""
+    if data_dir is None:
+        return _DATA_DIR.resolve()
+    if not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"`data_dir` must be a path (str or os.PathLike) or None; got {_describe(data_dir)}."
+        )
+    return Path(data_dir).expanduser().resolve()
+
+
+def _load_split(split: str, directory: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read, parse and verify both files of ``split``; raise before returning anything."""
+    images_name, labels_name = _FILES[split]
+    images_path = directory / f"{images_name}.gz"
+    labels_path = directory / f"{labels_name}.gz"
+
+    images_bytes = _read_gzip(images_path)
+    labels_bytes = _read_gzip(labels_path)
+    images = _parse_images(images_bytes, images_path)
+    labels = _parse_labels(labels_bytes, labels_path)
+    if len(images) != len(labels):
+        raise ValueError(
+            f"MNIST files disagree: {images_path} holds {len(images)} images but "
+            f"{labels_path} holds {len(labels)} labels; one of them is the wrong file. {_HINT}"
+        )
+    _verify_sha256(images_bytes, images_path, SHA256[images_name])
+    _verify_sha256(labels_bytes, labels_path, SHA256[labels_name])
+    return images, labels
+
+
+def _read_gzip(path: Path) -> bytes:
+    """The decompressed content of the gzip file ``path``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"MNIST file not found: {path}. The course expects the four MNIST .gz files in "
+            f"{path.parent}. {_HINT}"
+        ) from None
+    try:
+        return gzip.decompress(raw)
+    except EOFError:
+        problem = "is truncated (the gzip stream ends early)"
+    except (OSError, zlib.error) as exc:
+        problem = f"is not a valid gzip file or is corrupted ({exc})"
+    raise ValueError(f"MNIST file {path} {problem}. {_HINT}")
+
+
+def _parse_images(data: bytes, path: Path) -> np.ndarray:
+    """Parse an IDX images file into a read-only uint8 array of shape (n, 28, 28)."""
+    n, rows, cols = _parse_header(data, path, _IMAGES_MAGIC, n_dims=3)
+    if (rows, cols) != (_SIDE, _SIDE):
+        raise ValueError(
+            f"MNIST file {path} holds {rows}x{cols} images; expected {_SIDE}x{_SIDE}. {_HINT}"
+        )
+    header = 4 + 4 * 3
+    _check_payload(data, path, header, n * rows * cols, f"{n} images of {rows}x{cols} pixels")
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(n, rows, cols)
+
+
+def _parse_labels(data: bytes, path: Path) -> np.ndarray:
+    """Parse an IDX labels file into a read-only uint8 array of shape (n,)."""
+    (n,) = _parse_header(data, path, _LABELS_MAGIC, n_dims=1)
+    header = 4 + 4 * 1
+    _check_payload(data, path, header, n, f"{n} labels")
+    return np.frombuffer(data, dtype=np.uint8, offset=header)
+
+
+def _parse_header(data: bytes, path: Path, magic: int, n_dims: int) -> tuple[int, ...]:
+    """Check the big-endian magic number and return the ``n_dims`` dimension sizes."""
+    size = 4 + 4 * n_dims
+    if len(data) < size:
+        raise ValueError(
+            f"MNIST file {path} is too short ({len(data)} bytes) to hold an IDX header of "
+            f"{size} bytes; it is truncated or empty. {_HINT}"
+        )
+    found, *dims = struct.unpack(f">{1 + n_dims}I", data[:size])
+    if found != magic:
+        kinds = {_IMAGES_MAGIC: "images", _LABELS_MAGIC: "labels"}
+        what = f"an IDX {kinds[found]} file" if found in kinds else "not an MNIST IDX file"
+        raise ValueError(
+            f"MNIST file {path} has magic number 0x{found:08X} ({what}); expected 0x{magic:08X} "
+            f"(IDX {kinds[magic]}). The file is corrupted or was swapped with another. {_HINT}"
+        )
+    return tuple(dims)
+
+
+def _check_payload(data: bytes, path: Path, header: int, expected: int, what: str) -> None:
+    """Check that exactly ``expected`` bytes follow the header."""
+    found = len(data) - header
+    if found != expected:
+        state = "truncated" if found < expected else "has extra bytes"
+        raise ValueError(
+            f"MNIST file {path} is {state}: its header announces {what} ({expected} bytes) "
+            f"but {found} bytes follow. {_HINT}"
+        )
+
+
+def _verify_sha256(data: bytes, path: Path, expected: str) -> None:
+    """Compare the SHA-256 of the decompressed bytes with the recorded value."""
+    found = hashlib.sha256(data).hexdigest()
+    if found != expected:
+        raise ValueError(
+            f"MNIST file {path} failed its checksum: the SHA-256 of its decompressed bytes is "
+            f"{found}, expected {expected}. The file is corrupted or modified. {_HINT}"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Conversion to PyTorch
+# --------------------------------------------------------------------------------------
+
+
+def to_tensors(
+    images: Any,
+    labels: Any,
+    *,
+    mean: float = MNIST_MEAN,
+    std: float = MNIST_STD,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Turn MNIST arrays into normalised PyTorch tensors ready for a network.
+
+    Each pixel becomes ``(x / 255 - mean) / std``: scaled to [0, 1], then shifted and
+    rescaled so that the training pixels have mean 0 and standard deviation 1.
+
+    Parameters
+    ----------
+    images : array_like of shape (n, 28, 28) or (n, 1, 28, 28)
+        Raw grey levels: whole numbers from 0 to 255, as returned by :func:`load_mnist`.
+    labels : array_like of int, shape (n,)
+        Digits 0 to 9, one per image.
+    mean : float, default MNIST_MEAN (0.1307)
+        Pixel mean (on the [0, 1] scale) to subtract.
+    std : float, default MNIST_STD (0.3081)
+        Pixel standard deviation (on the [0, 1] scale) to divide by; must be positive.
+
+    Returns
+    -------
+    x : torch.Tensor of float32, shape (n, 1, 28, 28)
+        The normalised images, with a channel axis as ``torch.nn.Conv2d`` expects.
+    y : torch.Tensor of int64, shape (n,)
+        The labels, as ``torch.nn.CrossEntropyLoss`` expects.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (e.g. ``images`` holds strings, ``std`` is None).
+    ValueError
+        If a shape is wrong, ``images`` holds values outside [0, 255] or non-whole numbers
+        (already scaled?), ``labels`` holds values outside 0..9, the numbers of images and
+        labels differ, or ``std`` is not positive.
+
+    Examples
+    --------
+    >>> x, y = to_tensors(*load_mnist("test"))
+    >>> tuple(x.shape), x.dtype, y.dtype
+    ((10000, 1, 28, 28), torch.float32, torch.int64)
+    """
+    pixels = _check_images(images)
+    targets = _check_labels(labels, n=len(pixels))
+    mean = check_scalar(mean, "mean")
+    std = check_scalar(std, "std", low=0.0, low_inclusive=False)
+
+    import torch  # imported here so that `import dlcourse.mnist` stays light
+
+    x = torch.from_numpy(pixels.astype(np.float32).reshape(len(pixels), 1, _SIDE, _SIDE))
+    x.div_(255.0).sub_(mean).div_(std)
+    y = torch.from_numpy(np.array(targets, dtype=np.int64))
+    return x, y
+
+
+def _check_images(images: Any) -> np.ndarray:
+    """Check raw pixel values without converting them (the training set is 47 MB as uint8)."""
+    if hasattr(images, "detach") and hasattr(images, "numpy"):  # a torch tensor
+        images = images.detach().cpu().numpy()
+    if images is None or isinstance(images, (str, bytes)):
+        raise TypeError(f"`images` must be a numeric array; got {_describe(images)}.")
+    arr = np.asarray(images)
+    if arr.dtype.kind not in "uif":
+        raise TypeError(f"`images` must hold numbers (uint8 pixels); got {_describe(arr)}.")
+    valid_3d = arr.ndim == 3 and arr.shape[1:] == (_SIDE, _SIDE)
+    valid_4d = arr.ndim == 4 and arr.shape[1:] == (1, _SIDE, _SIDE)
+    if not (valid_3d or valid_4d):
+        raise ValueError(
+            f"`images` must have shape (n, 28, 28) or (n, 1, 28, 28); got {_describe(arr)}."
+        )
+    if len(arr) == 0:
+        raise ValueError("`images` is empty; expected at least one image.")
+    if arr.dtype != np.uint8:
+        _check_pixel_values(arr)
+    return arr
+
+
+def _check_pixel_values(arr: np.ndarray) -> None:
+    """Check that non-uint8 pixels are whole numbers in [0, 255]."""
+    low, high = arr.min(), arr.max()
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError("`images` contains NaN or infinite values; expected 0 to 255.")
+    if low < 0 or high > 255:
+        raise ValueError(
+            f"`images` must hold raw pixel values in [0, 255]; got values {low:g} to {high:g}."
+        )
+    if arr.dtype.kind == "f" and not np.all(arr == np.round(arr)):
+        raise ValueError(
+            "`images` must hold raw pixel values, whole numbers from 0 to 255; got fractional "
+            "values (already scaled to [0, 1]?). Pass the uint8 images from load_mnist()."
+        )
+
+
+def _check_labels(labels: Any, n: int) -> np.ndarray:
+    """Check that ``labels`` holds ``n`` digits 0..9; return them as int64."""
+    arr = as_array(labels, "labels", shape=("n",), dtype=int)
+    if len(arr) != n:
+        raise ValueError(
+            f"`labels` must have one label per image: `images` holds {n} images but "
+            f"`labels` holds {len(arr)} labels."
+        )
+    low, high = arr.min(), arr.max()
+    if low < CLASSES[0] or high > CLASSES[-1]:
+        raise ValueError(f"`labels` must hold digits 0 to 9; got values from {low} to {high}.")
+    return arr

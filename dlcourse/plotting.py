@@ -1,0 +1,415 @@
+"""Plotting helpers: each draws on the ``ax`` it is given and returns the artists it made.
+
+Nothing here touches global matplotlib state (no ``plt.style.use``, no ``rcParams``, no
+``pyplot`` figures): a chapter stays in charge of its own figures. Colours come from the
+Okabe-Ito palette, which stays distinguishable for colour-blind readers, and each class also
+gets its own marker shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+
+from ._validation import as_array, check_callable, check_int, check_scalar
+
+__all__ = [
+    "CLASS_COLORS",
+    "CLASS_MARKERS",
+    "NEGATIVE_COLOR",
+    "POSITIVE_COLOR",
+    "draw_network",
+    "plot_data",
+    "plot_decision_regions",
+    "plot_linear_boundary",
+    "plot_probability_map",
+]
+
+#: Okabe-Ito colours, one per class (blue, orange, green, vermillion, purple, sky blue).
+CLASS_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
+#: Marker shapes, one per class, so classes differ by more than colour.
+CLASS_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
+#: Colours for positive and negative weights in network drawings.
+POSITIVE_COLOR, NEGATIVE_COLOR = "#0072B2", "#D55E00"
+
+
+def _check_ax(ax) -> Axes:
+    if not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes; got {type(ax).__name__}.")
+    return ax
+
+
+def plot_data(ax, X, y, *, class_names: Sequence[str] | None = None, size: float = 30, **kwargs):
+    """Scatter 2-D points coloured and shaped by class.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    X : array_like of shape (n_samples, 2)
+    y : array_like of shape (n_samples,)
+        Integer class labels ``0 .. n_classes - 1`` (at most 6 classes).
+    class_names : sequence of str, optional
+        Legend labels; ``"class k"`` by default.
+    size : float, default 30
+        Marker area in points².
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.scatter` (e.g. ``alpha``, ``zorder``).
+
+    Returns
+    -------
+    list of matplotlib.collections.PathCollection
+        One scatter per class present, in class order.
+    """
+    ax = _check_ax(ax)
+    X = as_array(X, "X", shape=("n_samples", 2))
+    y = as_array(y, "y", shape=(X.shape[0],), dtype=int)
+    if np.any(y < 0) or np.any(y >= len(CLASS_COLORS)):
+        raise ValueError(f"`y` must hold class labels 0 to {len(CLASS_COLORS) - 1}.")
+    if class_names is not None and len(class_names) <= int(y.max()):
+        raise ValueError(
+            f"`class_names` has {len(class_names)} names but `y` has labels up to {y.max()}."
+        )
+    size = check_scalar(size, "size", low=0.0, low_inclusive=False)
+    kwargs.setdefault("edgecolors", "white")
+    kwargs.setdefault("linewidths", 0.6)
+    artists = []
+    for k in np.unique(y):
+        label = class_names[k] if class_names is not None else f"class {k}"
+        mask = y == k
+        artists.append(
+            ax.scatter(
+                X[mask, 0],
+                X[mask, 1],
+                s=size,
+                c=CLASS_COLORS[k],
+                marker=CLASS_MARKERS[k],
+                label=label,
+                **kwargs,
+            )
+        )
+    if not ax.get_xlabel():
+        ax.set_xlabel("$x_1$")
+    if not ax.get_ylabel():
+        ax.set_ylabel("$x_2$")
+    return artists
+
+
+def _grid(xlim, ylim, resolution):
+    xlim = as_array(xlim, "xlim", shape=(2,))
+    ylim = as_array(ylim, "ylim", shape=(2,))
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        if lim[0] >= lim[1]:
+            raise ValueError(f"`{name}` must be (low, high) with low < high; got {tuple(lim)}.")
+    resolution = check_int(resolution, "resolution", low=2, high=2000)
+    xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def _evaluate(fn, points, name):
+    fn = check_callable(fn, name)
+    values = np.asarray(fn(points), dtype=float)
+    if values.shape not in ((len(points),), (len(points), 1)):
+        raise ValueError(
+            f"`{name}` must map an array of shape (m, 2) to shape (m,); "
+            f"it returned shape {values.shape}."
+        )
+    return values.reshape(-1)
+
+
+def plot_decision_regions(
+    ax,
+    predict: Callable,
+    *,
+    xlim=(-3.0, 3.0),
+    ylim=(-3.0, 3.0),
+    n_classes: int = 2,
+    resolution: int = 200,
+    alpha: float = 0.25,
+):
+    """Shade the plane by the class a classifier predicts.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    predict : callable
+        Maps points of shape (m, 2) to integer labels of shape (m,).
+    xlim, ylim : (float, float)
+        The region to shade.
+    n_classes : int, default 2
+        Number of classes (2 to 6), which fixes the colours.
+    resolution : int, default 200
+        Grid points per axis.
+    alpha : float, default 0.25
+        Opacity of the shading, in (0, 1].
+
+    Returns
+    -------
+    matplotlib.contour.QuadContourSet
+    """
+    ax = _check_ax(ax)
+    n_classes = check_int(n_classes, "n_classes", low=2, high=len(CLASS_COLORS))
+    alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0, low_inclusive=False)
+    xx, yy, points = _grid(xlim, ylim, resolution)
+    labels = _evaluate(predict, points, "predict").reshape(xx.shape)
+    cmap = ListedColormap(CLASS_COLORS[:n_classes])
+    levels = np.arange(n_classes + 1) - 0.5
+    return ax.contourf(xx, yy, labels, levels=levels, cmap=cmap, alpha=alpha, antialiased=True)
+
+
+def plot_probability_map(
+    ax,
+    predict_proba: Callable,
+    *,
+    xlim=(-3.0, 3.0),
+    ylim=(-3.0, 3.0),
+    resolution: int = 150,
+    alpha: float = 0.35,
+):
+    """Shade the plane by a binary classifier's probability of class 1, with the 0.5 contour.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    predict_proba : callable
+        Maps points of shape (m, 2) to probabilities of class 1, shape (m,), in [0, 1].
+    xlim, ylim : (float, float)
+    resolution : int, default 150
+    alpha : float, default 0.35
+
+    Returns
+    -------
+    (matplotlib.image.AxesImage, matplotlib.contour.QuadContourSet)
+        The shading and the decision boundary (the boundary may be empty).
+    """
+    ax = _check_ax(ax)
+    alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0, low_inclusive=False)
+    xx, yy, points = _grid(xlim, ylim, resolution)
+    proba = _evaluate(predict_proba, points, "predict_proba").reshape(xx.shape)
+    if np.any(~np.isfinite(proba)) or proba.min() < 0 or proba.max() > 1:
+        raise ValueError("`predict_proba` must return probabilities in [0, 1].")
+    cmap = ListedColormap(np.linspace([0.0, 0.447, 0.698], [0.902, 0.624, 0.0], 256))
+    image = ax.imshow(
+        proba,
+        extent=(xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0]),
+        origin="lower",
+        cmap=cmap,
+        vmin=0.0,
+        vmax=1.0,
+        alpha=alpha,
+        aspect="auto",
+        interpolation="bilinear",
+    )
+    boundary = ax.contour(xx, yy, proba, levels=[0.5], colors="k", linewidths=1.5)
+    return image, boundary
+
+
+def plot_linear_boundary(ax, weight, bias: float, *, xlim=None, **kwargs):
+    """Draw the line ``w1 * x1 + w2 * x2 + b = 0`` that a linear unit uses as its boundary.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    weight : array_like of shape (2,)
+    bias : float
+    xlim : (float, float), optional
+        Horizontal extent; defaults to the axes' current x-limits.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.plot` (``color``, ``label``, ...).
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The line. When ``weight`` is zero there is no boundary: the line has no points.
+    """
+    ax = _check_ax(ax)
+    w = as_array(weight, "weight", shape=(2,))
+    b = check_scalar(bias, "bias")
+    x0, x1 = ax.get_xlim() if xlim is None else tuple(as_array(xlim, "xlim", shape=(2,)))
+    y0, y1 = ax.get_ylim()
+    kwargs.setdefault("color", "k")
+    kwargs.setdefault("linewidth", 2)
+    if abs(w[1]) > 1e-12:
+        xs = np.array([x0, x1])
+        ys = -(w[0] * xs + b) / w[1]
+    elif abs(w[0]) > 1e-12:
+        xs = np.full(2, -b / w[0])
+        ys = np.array([y0, y1])
+    else:
+        xs = ys = np.array([])
+    (line,) = ax.plot(xs, ys, **kwargs)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return line
+
+
+def draw_network(
+    ax,
+    layer_sizes: Sequence[int],
+    *,
+    weights: Sequence | None = None,
+    node_labels: Sequence[Sequence[str]] | None = None,
+    layer_names: Sequence[str] | None = None,
+    show_weights: bool = False,
+    inactive: Sequence | None = None,
+    highlight_nodes: Sequence[tuple[int, int]] = (),
+):
+    """Draw a fully connected network as circles (units) and lines (weights).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    layer_sizes : sequence of int
+        Units per layer, input layer first, e.g. ``[2, 2, 1]`` (1 to 12 units per layer).
+    weights : sequence of array_like, optional
+        ``weights[l]`` has shape ``(layer_sizes[l + 1], layer_sizes[l])`` (PyTorch's layout).
+        Line width follows ``|w|``, colour its sign (blue positive, vermillion negative).
+    node_labels : sequence of sequence of str, optional
+        Text inside each unit, ``node_labels[l][i]`` for unit ``i`` of layer ``l``.
+    layer_names : sequence of str, optional
+        A caption under each layer.
+    show_weights : bool, default False
+        Write each weight's value on its line (needs ``weights``).
+    inactive : sequence of array_like of bool, optional
+        ``inactive[l][i]`` greys out unit ``i`` of layer ``l`` and its lines (dropout).
+    highlight_nodes : sequence of (layer, unit)
+        Units drawn with a thick outline.
+
+    Returns
+    -------
+    dict
+        ``"nodes"``: list of Circle patches per layer, ``"edges"``: list of Line2D,
+        ``"texts"``: list of Text.
+    """
+    from matplotlib.patches import Circle
+
+    ax = _check_ax(ax)
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError("`layer_sizes` must be a sequence of ints such as [2, 3, 1].")
+    sizes = [check_int(n, f"layer_sizes[{i}]", low=1, high=12) for i, n in enumerate(layer_sizes)]
+    if len(sizes) < 1:
+        raise ValueError("`layer_sizes` must name at least one layer.")
+    if weights is not None:
+        if len(weights) != len(sizes) - 1:
+            raise ValueError(
+                f"`weights` must have {len(sizes) - 1} matrices for {len(sizes)} layers; "
+                f"got {len(weights)}."
+            )
+        weights = [
+            as_array(w, f"weights[{i}]", shape=(sizes[i + 1], sizes[i]))
+            for i, w in enumerate(weights)
+        ]
+    if show_weights and weights is None:
+        raise ValueError("`show_weights=True` needs `weights`.")
+    if inactive is not None:
+        if len(inactive) != len(sizes):
+            raise ValueError(f"`inactive` must have one mask per layer ({len(sizes)}).")
+        inactive = [np.asarray(m, dtype=bool).reshape(sizes[i]) for i, m in enumerate(inactive)]
+    else:
+        inactive = [np.zeros(n, dtype=bool) for n in sizes]
+    if node_labels is not None and len(node_labels) != len(sizes):
+        raise ValueError(f"`node_labels` must have one list of labels per layer ({len(sizes)}).")
+
+    radius = 0.32
+    tallest = max(sizes)
+    xs = [1.8 * layer for layer in range(len(sizes))]
+    ys = [
+        np.linspace((tallest - 1) / 2, -(tallest - 1) / 2, n) if n > 1 else np.zeros(1)
+        for n in sizes
+    ]
+    ys = [y * (1.0 if n > 1 else 0.0) for y, n in zip(ys, sizes)]
+    wmax = max((np.abs(w).max() for w in weights), default=1.0) if weights else 1.0
+    wmax = wmax or 1.0
+    edges, texts, nodes = [], [], []
+    for layer in range(len(sizes) - 1):
+        for j in range(sizes[layer + 1]):
+            for i in range(sizes[layer]):
+                off = inactive[layer][i] or inactive[layer + 1][j]
+                w = None if weights is None else weights[layer][j, i]
+                color = "0.6" if w is None else (POSITIVE_COLOR if w >= 0 else NEGATIVE_COLOR)
+                width = 1.2 if w is None else 0.6 + 3.0 * abs(w) / wmax
+                (line,) = ax.plot(
+                    [xs[layer] + radius, xs[layer + 1] - radius],
+                    [ys[layer][i], ys[layer + 1][j]],
+                    color="0.85" if off else color,
+                    linewidth=0.8 if off else width,
+                    linestyle=":" if off else "-",
+                    zorder=1,
+                )
+                edges.append(line)
+                if show_weights and not off:
+                    t = 0.25
+                    tx = xs[layer] + radius + t * (xs[layer + 1] - xs[layer] - 2 * radius)
+                    ty = ys[layer][i] + t * (ys[layer + 1][j] - ys[layer][i])
+                    texts.append(
+                        ax.text(
+                            tx,
+                            ty,
+                            f"{w:g}",
+                            fontsize=9,
+                            ha="center",
+                            va="center",
+                            zorder=3,
+                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
+                        )
+                    )
+    highlighted = {(int(a), int(b)) for a, b in highlight_nodes}
+    for layer, n in enumerate(sizes):
+        row = []
+        for i in range(n):
+            off = inactive[layer][i]
+            circle = Circle(
+                (xs[layer], ys[layer][i]),
+                radius,
+                zorder=2,
+                facecolor="0.93" if off else "white",
+                edgecolor="0.7" if off else "k",
+                linewidth=3.0 if (layer, i) in highlighted else 1.2,
+                linestyle="--" if off else "-",
+            )
+            ax.add_patch(circle)
+            row.append(circle)
+            if off:
+                texts.append(
+                    ax.text(
+                        xs[layer],
+                        ys[layer][i],
+                        "×",
+                        ha="center",
+                        va="center",
+                        color="0.5",
+                        fontsize=14,
+                        zorder=3,
+                    )
+                )
+            elif node_labels is not None:
+                texts.append(
+                    ax.text(
+                        xs[layer],
+                        ys[layer][i],
+                        str(node_labels[layer][i]),
+                        ha="center",
+                        va="center",
+                        fontsize=10,
+                        zorder=3,
+                    )
+                )
+        nodes.append(row)
+        if layer_names is not None:
+            texts.append(
+                ax.text(
+                    xs[layer],
+                    -(tallest - 1) / 2 - 0.8,
+                    layer_names[layer],
+                    ha="center",
+                    va="top",
+                    fontsize=10,
+                )
+            )
+    ax.set_xlim(xs[0] - 0.8, xs[-1] + 0.8)
+    ax.set_ylim(-(tallest - 1) / 2 - 1.3, (tallest - 1) / 2 + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"nodes": nodes, "edges": edges, "texts": texts}

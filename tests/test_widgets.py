@@ -1,0 +1,169 @@
+import ipywidgets
+import numpy as np
+import pytest
+
+from dlcourse.widgets import MAX_STATES, Checkbox, Dropdown, Explorer, Slider, explore
+
+
+def draw_line(ax, slope, intercept, dashed):
+    xs = np.array([-1.0, 1.0])
+    ax.plot(xs, slope * xs + intercept, "--" if dashed else "-")
+    ax.set_ylim(-5, 5)
+    ax.set_title(f"y = {slope:g} x + {intercept:g}")
+
+
+def make():
+    return explore(
+        draw_line,
+        slope=Slider(-2, 2, 0.5, value=1),
+        intercept=Dropdown([-1, 0, 1], value=0),
+        dashed=Checkbox(False),
+    )
+
+
+def test_slider_values_are_exact():
+    s = Slider(0, 1, 0.1)
+    assert s.values[3] == 0.3 and len(s) == 11 and s.value == 0.5
+    assert Slider(1, 9, 2, value=4).value in (3, 5)
+    assert Slider(1, 5, 1).values == (1, 2, 3, 4, 5)
+    assert all(isinstance(v, int) for v in Slider(1, 5, 1).values)
+    assert Slider(0, 1, 0.25, fmt=".2f").labels[1] == "0.25"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"min": 1, "max": 0, "step": 0.1}, ValueError, "`min` must be smaller than `max`"),
+        ({"min": 0, "max": 1, "step": 0}, ValueError, "`step` must be in"),
+        ({"min": 0, "max": 1, "step": 0.3}, ValueError, "whole number of `step`s"),
+        ({"min": 0, "max": 1, "step": 0.5, "value": 3}, ValueError, "`value` must lie in"),
+        ({"min": "0", "max": 1, "step": 0.5}, TypeError, "`min` must be a real number"),
+        ({"min": 0, "max": 1000, "step": 1}, ValueError, "at most"),
+    ],
+)
+def test_slider_rejects_bad_declarations(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        Slider(**kwargs)
+
+
+def test_dropdown_and_checkbox():
+    d = Dropdown({"sigmoid": np.tanh, "relu": abs}, value=abs)
+    assert d.labels == ("sigmoid", "relu") and d.value is abs
+    with pytest.raises(ValueError, match="at least one value"):
+        Dropdown([])
+    with pytest.raises(TypeError, match="`options` must be a list"):
+        Dropdown("abc")
+    with pytest.raises(ValueError, match="is not one of"):
+        Dropdown([1, 2], value=3)
+    with pytest.raises(TypeError, match="`value` must be True or False"):
+        Checkbox("yes")
+
+
+def test_states_are_the_full_grid():
+    e = make()
+    assert e.n_states == 9 * 3 * 2
+    states = list(e.states())
+    assert len(states) == e.n_states
+    assert len({tuple(s.items()) for s in states}) == e.n_states
+    assert states[0] == {"slope": -2.0, "intercept": -1, "dashed": False}
+
+
+def test_initial_state_is_drawn_at_once_and_figure_is_reused():
+    e = make()
+    widget = e.widget
+    assert isinstance(widget, ipywidgets.VBox)
+    first = e.image
+    assert first.startswith(b"\x89PNG") and len(first) > 1000
+    figure = e.figure
+    e.set(slope=-1.5)
+    assert e.figure is figure
+    assert e.image != first
+    assert e.figure.axes[0].get_title() == "y = -1.5 x + 0"
+
+
+def test_moving_each_control_by_its_widget_redraws():
+    e = make()
+    e.widget  # noqa: B018 - build it
+    sliders = e.widget.children[0].children
+    seen = {e.image}
+    sliders[0].value = 2.0
+    seen.add(e.image)
+    sliders[1].value = 1
+    seen.add(e.image)
+    sliders[2].value = True
+    seen.add(e.image)
+    assert len(seen) == 4
+    assert e.values == {"slope": 2.0, "intercept": 1, "dashed": True}
+    assert e.figure.axes[0].lines[0].get_linestyle() == "--"
+
+
+def test_render_is_deterministic_and_matches_the_live_image():
+    e = make()
+    e.set(slope=0.5, intercept=-1)
+    assert e.render(slope=0.5, intercept=-1) == e.image
+    assert e.render(slope=0.5) == e.render(slope=0.5)
+
+
+def test_draw_errors_are_shown_not_lost():
+    def draw(ax, x):
+        if x > 0:
+            raise RuntimeError("boom")
+        ax.plot([0, 1], [0, x])
+
+    e = explore(draw, x=Slider(-1, 1, 1, value=0))
+    e.set(x=1)
+    assert "boom" in e.widget.children[2].value
+    e.set(x=-1)
+    assert e.widget.children[2].value == ""
+
+
+def test_mimebundle_is_a_widget_with_a_text_fallback():
+    bundle = make()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "54 states" in bundle["text/plain"]
+
+
+def test_several_panels():
+    def draw(ax, k):
+        left, right = ax
+        left.plot([0, k])
+        right.plot([k, 0])
+
+    e = explore(draw, ncols=2, figsize=(6, 3), k=Slider(1, 3, 1))
+    e.render()
+    assert len(e.figure.axes) == 2
+
+
+def test_explorer_rejects_bad_declarations():
+    with pytest.raises(TypeError, match="`draw` has no parameter named \\['w'\\]"):
+        explore(
+            draw_line,
+            slope=Slider(0, 1, 1),
+            intercept=Slider(0, 1, 1),
+            dashed=Checkbox(),
+            w=Slider(0, 1, 1),
+        )
+    with pytest.raises(TypeError, match="`draw` needs \\['dashed'\\]"):
+        explore(draw_line, slope=Slider(0, 1, 1), intercept=Slider(0, 1, 1))
+    with pytest.raises(TypeError, match="control `slope` must be a Slider"):
+        explore(draw_line, slope=[1, 2], intercept=Slider(0, 1, 1), dashed=Checkbox())
+    with pytest.raises(ValueError, match="declare at least one control"):
+        Explorer(lambda ax: None, {})
+    with pytest.raises(TypeError, match="`draw` must be callable"):
+        explore("draw", x=Slider(0, 1, 1))
+
+
+def test_explorer_refuses_too_many_states_naming_itself():
+    def big(ax, a, b, c):
+        pass
+
+    with pytest.raises(ValueError, match=f"explorer 'big' declares 1331 states.*{MAX_STATES}"):
+        explore(big, a=Slider(0, 10, 1), b=Slider(0, 10, 1), c=Slider(0, 10, 1))
+
+
+def test_unknown_state_values_are_rejected():
+    e = make()
+    with pytest.raises(ValueError, match="no control named"):
+        e.render(bogus=1)
+    with pytest.raises(ValueError, match="is not one of"):
+        e.render(slope=0.3)
