@@ -47,22 +47,26 @@ def main(site: Path) -> int:
         ]:
             if needle not in html:
                 problems.append(f"{page.name}: no {what} ({needle})")
-        # explorers: widget views with their state stored, each showing a drawn figure
-        views = len(re.findall(r"application/vnd\.jupyter\.widget-view\+json", html))
-        states = re.findall(
-            r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>',
-            html, re.S)
-        if views == 0:
-            problems.append(f"{page.name}: no explorer (widget view) on the page")
-        if not states:
-            problems.append(f"{page.name}: widget state is not stored in the page")
-        else:
-            state = json.loads(states[0])["state"]
-            images = [m for m in state.values() if m["model_name"] == "ImageModel"]
-            drawn = [m for m in images if m.get("buffers") or m["state"].get("value")]
-            if not images or len(drawn) != len(images):
-                problems.append(f"{page.name}: an explorer has no drawn figure in its state")
-        print(f"{page.name}: {views} widget views, {len(html) // 1024} KiB")
+        # explorers: precomputed HTML/JS with every state's figure, the page under 3 MB
+        explorers = re.findall(r'<div class="dlx" [^>]*data-n-states="(\d+)"', html)
+        data = re.findall(r'<script type="application/json" class="dlx-data">(.*?)</script>',
+                          html, re.S)
+        if not explorers:
+            problems.append(f"{page.name}: no precomputed explorer on the page")
+        for n_states, blob in zip(explorers, data):
+            d = json.loads(blob)
+            if len(d["state_of"]) != int(n_states) or max(d["state_of"]) >= len(d["images"]):
+                problems.append(f"{page.name}: explorer {d['name']} lacks figures for its states")
+        if "application/vnd.jupyter.widget-view+json" in html:
+            problems.append(f"{page.name}: a live widget view needs a kernel on the static page")
+        if len(html.encode()) > 3_000_000:
+            problems.append(f"{page.name}: {len(html.encode()) / 1e6:.1f} MB, over 3 MB")
+        external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        if external:
+            problems.append(f"{page.name}: loads assets from other hosts: {external}")
+        print(f"{page.name}: {len(explorers)} explorers, {len(html) // 1024} KiB")
+    if not (site / "_static" / config["sphinx"]["config"]["mathjax_path"]).exists():
+        problems.append("MathJax is not served from the site itself")
     for page in ["glossary", "references", "search", "genindex"]:
         if not (site / f"{page}.html").exists():
             problems.append(f"{page}.html is missing")

@@ -1,0 +1,52 @@
+"""Sphinx extension for the course's book build.
+
+List it in ``_config.yml`` (``sphinx: extra_extensions: [dlcourse.sphinxext]``). When the
+build starts it sets :data:`dlcourse.static_explorer.ENV_VAR`, which the Jupyter kernels that
+execute the chapters inherit, so every explorer is rendered as a precomputed, kernel-free
+HTML/JS explorer (see :mod:`dlcourse.static_explorer`). Nothing else needs to remember the
+switch: JupyterLab, Binder, Colab and nbval never load this extension and keep live widgets.
+
+It also keeps the pages free of console errors: it gives the theme an explicit default colour
+mode, and drops scripts that another extension added twice (sphinx-thebe declares its
+``THEBE_JS_URL`` constant once per read of the environment, which is a redeclaration error
+when the same inline script appears twice on a page).
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import __version__
+from .static_explorer import ENV_VAR
+
+__all__ = ["setup"]
+
+
+def _default_colour_mode(app, config) -> None:
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "light")  # figures are drawn on white
+    config.html_context = context
+
+
+def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {}) or {}
+        filename = getattr(script, "filename", str(script)) or ""  # None and "" alike
+        key = (filename, tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    scripts[:] = unique
+
+
+def setup(app) -> dict:
+    """Turn precomputed explorers on for the kernels this build starts."""
+    os.environ[ENV_VAR] = "1"
+    if app is not None:
+        app.connect("config-inited", _default_colour_mode)
+        app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
