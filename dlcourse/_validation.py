@@ -104,7 +104,7 @@ def as_array(
                 expected = f"a {len(shape)}-D array of shape {_shape_text(shape)}"
             else:
                 expected = " or ".join(f"{d}-D" for d in allowed) + " array"
-                expected = "an " + expected if expected[0] in "18" else "a " + expected
+                expected = ("an " if expected[0] == "8" else "a ") + expected
             raise ValueError(f"`{name}` must be {expected}; got {_describe(arr)}.")
     if shape is not None:
         for axis, (want, got) in enumerate(zip(shape, arr.shape)):

@@ -35,7 +35,16 @@ from matplotlib.figure import Figure
 
 from ._validation import check_callable, check_int, check_scalar
 
-__all__ = ["MAX_STATES", "Checkbox", "Control", "Dropdown", "Explorer", "Slider", "explore"]
+__all__ = [
+    "MAX_STATES",
+    "Checkbox",
+    "Control",
+    "Dropdown",
+    "Explorer",
+    "Slider",
+    "explore",
+    "progress",
+]
 
 #: The most states one explorer may declare: every state must stay cheap to precompute.
 MAX_STATES = 400
@@ -514,3 +523,24 @@ def explore(
     9
     """
     return Explorer(draw, controls, nrows=nrows, ncols=ncols, figsize=figsize, dpi=dpi, name=name)
+
+
+def progress(iterable=None, **kwargs):
+    """A ``tqdm.auto`` progress bar, left out of the static website.
+
+    In JupyterLab, Binder and Colab this is exactly ``tqdm.auto.tqdm(iterable, **kwargs)``. In
+    the book build (see :mod:`dlcourse.static_explorer`) the bar is disabled: a finished bar on
+    a static page tells the reader nothing, and it would need widget JavaScript.
+
+    Parameters
+    ----------
+    iterable : iterable, optional
+    **kwargs
+        Passed to ``tqdm`` (``total``, ``desc``, ``unit``, ...).
+    """
+    from tqdm.auto import tqdm
+
+    from . import static_explorer
+
+    kwargs.setdefault("disable", static_explorer.enabled())
+    return tqdm(iterable, **kwargs)
