@@ -54,12 +54,12 @@ __all__ = [
 
 
 def _input(x: ArrayLike, name: str = "x") -> np.ndarray:
-    """``x`` as a finite float64 array of any shape (empty arrays are fine elementwise).
+    """``x`` as a finite float64 array of any shape (not empty).
 
     NumPy ufuncs turn a 0-d array into a scalar, so the functions below wrap such results in
     ``np.asarray``: the output is always an array, of the input's shape.
     """
-    return as_array(x, name, allow_empty=True)
+    return as_array(x, name)
 
 
 def _check_negative_slope(negative_slope: float) -> float:

@@ -3,6 +3,8 @@
 :func:`conv2d`, :func:`max_pool2d` and :func:`avg_pool2d` compute what
 ``torch.nn.functional`` computes for the same arguments, and :func:`conv2d_backward` and
 :func:`max_pool2d_backward` give the gradients a CNN written from scratch needs.
+:func:`plot_grid` draws a small array as a grid of numbered cells, with a window outlined,
+for pictures of the sliding window.
 :func:`conv_output_size` is the formula for the size of the output,
 ``floor((n + 2p - k) / s) + 1``.
 
@@ -60,7 +62,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 from numpy.typing import ArrayLike
 
-from ._validation import as_array, check_int
+from ._validation import as_array, check_int, check_scalar
 
 __all__ = [
     "avg_pool2d",
@@ -69,6 +71,7 @@ __all__ = [
     "conv_output_size",
     "max_pool2d",
     "max_pool2d_backward",
+    "plot_grid",
 ]
 
 Pair = tuple[int, int]
@@ -651,3 +654,248 @@ def max_pool2d_backward(
     grad = np.bincount(flat_index.ravel(), weights=g.ravel(), minlength=n * c * hp * wp)
     grad = grad.reshape(n, c, hp, wp)[:, :, ph : ph + h, pw : pw + w]
     return _unbatch(grad.astype(dtype), ndim)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _window_box(window: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """``window`` checked as (top, left, height, width) inside an array of ``shape``."""
+    if not isinstance(window, (tuple, list)) or len(window) != 4:
+        raise TypeError(
+            "`window` must be a tuple (top, left, height, width) of ints; "
+            f"got {type(window).__name__} {window!r}."
+        )
+    names = ("top", "left", "height", "width")
+    top, left, height, width = (
+        check_int(v, f"window[{i}] ({names[i]})", low=0 if i < 2 else 1)
+        for i, v in enumerate(window)
+    )
+    if top + height > shape[0] or left + width > shape[1]:
+        raise ValueError(
+            f"`window` {tuple(window)} (top, left, height, width) reaches outside the "
+            f"{_text(shape)} grid of `values`."
+        )
+    return top, left, height, width
+
+
+def plot_grid(
+    ax: Any,
+    values: ArrayLike,
+    *,
+    window: tuple[int, int, int, int] | None = None,
+    kernel: ArrayLike | None = None,
+    padding: IntOrPair = 0,
+    fmt: str = "g",
+    cmap: str | None = "Blues",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    fontsize: float = 10.0,
+    window_color: str = "#D55E00",
+    show_values: bool = True,
+) -> dict[str, Any]:
+    """Draw a small 2-D array as a grid of cells with its numbers written in them.
+
+    Cell ``(i, j)`` is the square centred on ``x = j, y = i``, row 0 at the top (as
+    :meth:`~matplotlib.axes.Axes.imshow` draws it). This is the picture of the slides: an
+    input (padded or not) with the kernel's window outlined and the kernel's weights as small
+    subscripts, or an output with one cell outlined.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    values : array_like, shape (H, W)
+        The numbers to draw (finite).
+    window : (int, int, int, int), optional
+        ``(top, left, height, width)`` of a rectangle of cells to outline, inside the grid.
+    kernel : array_like, shape (height, width), optional
+        Written as a small subscript in the corner of each cell of ``window`` (needs
+        ``window``), like :math:`3_0` on the slides: the value times the weight.
+    padding : int or (int, int), default 0
+        How many outer rows and columns of ``values`` are padding: drawn in light grey with
+        grey numbers, and the real input is framed by a dashed line.
+    fmt : str, default "g"
+        Format spec of the numbers, such as ``".1f"``.
+    cmap : str or None, default "Blues"
+        Colour map of the cells; the text is white on dark cells, black on light ones.
+        ``None`` draws every cell white (numbers only).
+    vmin, vmax : float, optional
+        Ends of the colour scale; the smallest and largest value by default.
+    fontsize : float, default 10
+        Size of the numbers (the subscripts are 0.65 times as large).
+    window_color : str, default "#D55E00" (Okabe-Ito vermillion)
+        Colour of the outline of ``window``.
+    show_values : bool, default True
+        Write the numbers (turn off for large grids such as a 28x28 image).
+
+    Returns
+    -------
+    dict
+        ``"image"``: the :class:`~matplotlib.image.AxesImage`; ``"lines"``: the
+        :class:`~matplotlib.collections.LineCollection` of cell borders; ``"texts"``: the
+        list of number :class:`~matplotlib.text.Text` (row by row); ``"subscripts"``: the
+        kernel's Text; ``"window"``: the outline :class:`~matplotlib.patches.Rectangle` or
+        ``None``; ``"padding"``: the grey patches and the dashed frame (empty without
+        padding).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-Axes ``ax``, a ``values`` that is not 2-D, a ``window`` outside the grid,
+        a ``kernel`` whose shape is not the window's, or a ``padding`` that leaves no real
+        input.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> art = plot_grid(ax, np.pad(np.ones((3, 3)), 1), padding=1, window=(0, 0, 3, 3),
+    ...                 kernel=np.eye(3))
+    >>> len(art["texts"]), len(art["subscripts"])
+    (25, 9)
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+    from matplotlib.patheffects import withStroke
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes; got {type(ax).__name__}.")
+    grid = as_array(values, "values", ndim=2)
+    h, w = grid.shape
+    pad = _pair(padding, "padding", low=0)
+    if 2 * pad[0] >= h or 2 * pad[1] >= w:
+        raise ValueError(
+            f"`padding` {pad} leaves no real input inside the {_text((h, w))} grid of `values`."
+        )
+    box = None if window is None else _window_box(window, (h, w))
+    weights = None
+    if kernel is not None:
+        if box is None:
+            raise ValueError("`kernel` needs a `window` to write its weights in.")
+        weights = as_array(kernel, "kernel", shape=box[2:])
+    if not isinstance(fmt, str):
+        raise TypeError(f"`fmt` must be a format spec string such as '.1f'; got {fmt!r}.")
+    fontsize = check_scalar(fontsize, "fontsize", low=1.0)
+
+    lo = float(grid.min()) if vmin is None else check_scalar(vmin, "vmin")
+    hi = float(grid.max()) if vmax is None else check_scalar(vmax, "vmax")
+    if hi <= lo:
+        hi = lo + 1.0  # a constant grid: one light colour
+    norm = Normalize(lo, hi)
+    if cmap is None:  # white cells: a constant image at the light end of a grey scale
+        image = ax.imshow(
+            np.zeros_like(grid), cmap="Greys", vmin=0, vmax=1, interpolation="nearest"
+        )
+    else:
+        image = ax.imshow(grid, cmap=cmap, norm=norm, interpolation="nearest")
+    segments = [[(-0.5, r - 0.5), (w - 0.5, r - 0.5)] for r in range(h + 1)]
+    segments += [[(c - 0.5, -0.5), (c - 0.5, h - 0.5)] for c in range(w + 1)]
+    lines = ax.add_collection(LineCollection(segments, colors="0.55", linewidths=0.8))
+
+    in_padding = np.zeros((h, w), dtype=bool)
+    if pad[0]:
+        in_padding[: pad[0]] = in_padding[h - pad[0] :] = True
+    if pad[1]:
+        in_padding[:, : pad[1]] = in_padding[:, w - pad[1] :] = True
+    padding_artists = []
+    if in_padding.any():
+        (ph, pw), inner_h, inner_w = pad, h - 2 * pad[0], w - 2 * pad[1]
+        strips = [  # (x, y, width, height) of the four borders, in cell coordinates
+            (-0.5, -0.5, w, ph),
+            (-0.5, h - ph - 0.5, w, ph),
+            (-0.5, ph - 0.5, pw, inner_h),
+            (w - pw - 0.5, ph - 0.5, pw, inner_h),
+        ]
+        for x0, y0, width, height in strips:
+            if width and height:
+                padding_artists.append(
+                    ax.add_patch(
+                        Rectangle(
+                            (x0, y0),
+                            width,
+                            height,
+                            facecolor="0.88",
+                            linewidth=0,
+                            zorder=1.5,
+                        )
+                    )
+                )
+        padding_artists.append(
+            ax.add_patch(
+                Rectangle(
+                    (pw - 0.5, ph - 0.5),
+                    inner_w,
+                    inner_h,
+                    fill=False,
+                    edgecolor="0.25",
+                    linestyle="--",
+                    linewidth=1.5,
+                )
+            )
+        )
+
+    texts, subscripts = [], []
+    if show_values:
+        rgba = image.get_cmap()(image.norm(np.asarray(image.get_array())))  # (h, w, 4)
+        dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5  # perceived brightness
+        for i, j in np.ndindex(h, w):
+            colour = "0.5" if in_padding[i, j] else ("white" if dark[i, j] else "black")
+            texts.append(
+                ax.text(
+                    j,
+                    i,
+                    format(grid[i, j], fmt),
+                    ha="center",
+                    va="center",
+                    color=colour,
+                    fontsize=fontsize,
+                    in_layout=False,  # inside the cells: no need to lay them out (faster)
+                )
+            )
+    outline = None
+    if box is not None:
+        top, left, height, width = box
+        outline = ax.add_patch(
+            Rectangle(
+                (left - 0.5, top - 0.5),
+                width,
+                height,
+                fill=False,
+                edgecolor=window_color,
+                linewidth=3,
+                zorder=5,
+            )
+        )
+        if weights is not None:
+            halo = [withStroke(linewidth=2, foreground="white")]  # readable on dark cells
+            for u, v in np.ndindex(height, width):
+                subscripts.append(
+                    ax.text(
+                        left + v + 0.42,
+                        top + u + 0.42,
+                        format(weights[u, v], fmt),
+                        ha="right",
+                        va="bottom",
+                        color=window_color,
+                        fontsize=0.65 * fontsize,
+                        fontweight="bold",
+                        zorder=6,
+                        path_effects=halo,
+                        in_layout=False,
+                    )
+                )
+    ax.set_xlim(-0.5, w - 0.5)
+    ax.set_ylim(h - 0.5, -0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return {
+        "image": image,
+        "lines": lines,
+        "texts": texts,
+        "subscripts": subscripts,
+        "window": outline,
+        "padding": padding_artists,
+    }

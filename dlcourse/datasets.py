@@ -19,6 +19,7 @@ __all__ = [
     "logic_gate",
     "make_bank",
     "make_circles",
+    "make_gaussian_classes",
     "make_linearly_separable",
     "make_moons",
     "make_spiral",
@@ -287,3 +288,49 @@ def make_spiral(n_samples: int = 300, *, noise: float = 0.2, turns: float = 1.0,
     X = r[:, None] * np.column_stack([np.cos(theta), np.sin(theta)])
     order = rng.permutation(n_samples)
     return X[order], y[order]
+
+
+def make_gaussian_classes(
+    n_samples: int = 200, *, distance: float = 3.0, noise: float = 1.0, seed: int = 0
+):
+    """Two overlapping Gaussian clouds of 2-D points: the home ground of logistic regression.
+
+    Class 0 is centred at ``-distance / 2`` and class 1 at ``+distance / 2`` along the
+    diagonal direction ``u = (1, 1) / sqrt(2)``; both have the same round spread ``noise``.
+    The clouds overlap, so no straight line separates the classes, and yet a straight line is
+    the best possible boundary: for two Gaussian classes with a shared covariance and equal
+    priors, the probability of class 1 is *exactly* a sigmoid of a linear function,
+
+    .. math:: P(y = 1 \\mid \\mathbf{x}) = \\sigma(\\mathbf{w}_*^\\top\\mathbf{x}), \\qquad
+              \\mathbf{w}_* = \\frac{\\text{distance}}{\\text{noise}^2}\\,\\mathbf{u},
+
+    with bias 0. Logistic regression fitted to many points recovers ``w_*``.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+        Total number of points (at least 2); the classes get half each.
+    distance : float, default 3.0
+        Distance between the two centres (>= 0). The larger it is, the less the clouds
+        overlap.
+    noise : float, default 1.0
+        Standard deviation of each coordinate around its centre (> 0).
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+    y : numpy.ndarray of shape (n_samples,), dtype int64
+        Labels 0 and 1; class 1 lies mostly on the side where ``x1 + x2 > 0``.
+    """
+    n_samples = check_int(n_samples, "n_samples", low=2)
+    distance = check_scalar(distance, "distance", low=0.0)
+    noise = check_scalar(noise, "noise", low=0.0, low_inclusive=False)
+    rng = check_rng(seed)
+    y = np.arange(n_samples) % 2
+    direction = np.array([1.0, 1.0]) / np.sqrt(2.0)
+    centres = np.where(y[:, None] == 1, 0.5, -0.5) * distance * direction
+    X = centres + noise * rng.standard_normal((n_samples, 2))
+    order = rng.permutation(n_samples)
+    return X[order], y[order].astype(np.int64)

@@ -72,6 +72,8 @@ def record_activations(model, x, *, layers: Sequence[str] | None = None) -> Orde
     else:
         if isinstance(layers, str) or not isinstance(layers, Sequence):
             raise TypeError("`layers` must be a list of layer names such as ['0', '3'].")
+        if not layers:
+            raise ValueError("`layers` is empty; name at least one layer, or pass None for all.")
         unknown = [name for name in layers if name not in modules]
         if unknown:
             known = [name for name in modules if name]

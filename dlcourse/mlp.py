@@ -27,6 +27,12 @@ Differences from PyTorch, on purpose:
 * ``backward`` may be called several times after one ``forward`` (like torch's
   ``retain_graph=True``); each call adds into ``.grad``;
 * ``backward`` before any ``forward`` raises a :class:`RuntimeError`.
+
+Like torch modules, every module is in training mode after construction;
+:meth:`Module.eval` switches it (and its layers) to evaluation mode and :meth:`Module.train`
+back. Only :class:`Dropout` behaves differently in the two modes: it drops units in training
+mode and is the identity in evaluation mode. ``MLP(..., dropout=p)`` puts a Dropout layer
+after every hidden activation, as ``torch.nn.Sequential(Linear, ReLU, Dropout, ...)`` would.
 """
 
 from __future__ import annotations
@@ -39,12 +45,14 @@ from numpy.typing import ArrayLike
 
 from . import activations as act
 from ._validation import as_array, check_callable, check_int, check_option, check_rng, check_scalar
+from .regularization import check_dropout_probability, dropout_mask
 
 __all__ = [
     "ACTIVATION_LAYERS",
     "ELU",
     "MLP",
     "Activation",
+    "Dropout",
     "Identity",
     "LeakyReLU",
     "Linear",
@@ -78,6 +86,8 @@ class Parameter:
     """
 
     def __init__(self, data: ArrayLike, *, name: str = "data") -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"`name` must be a non-empty string; got {name!r}.")
         self.data = as_array(data, name).copy()
         self.grad = np.zeros_like(self.data)
 
@@ -99,7 +109,15 @@ class Module:
 
     A subclass implements :meth:`forward` and :meth:`backward`, and :meth:`parameters` if it
     has any. Calling the module calls :meth:`forward`.
+
+    Attributes
+    ----------
+    training : bool
+        True in training mode (the default), False in evaluation mode; set it with
+        :meth:`train` and :meth:`eval`, as in torch.
     """
+
+    training: bool = True
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Compute the output and remember what :meth:`backward` needs."""
@@ -120,6 +138,27 @@ class Module:
         """Set the gradient of every parameter to zeros."""
         for p in self.parameters():
             p.zero_grad()
+
+    def children(self) -> list[Module]:
+        """The modules directly inside this one (none for a layer), as in torch."""
+        return []
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode, here and in every child.
+
+        As ``torch.nn.Module.train``; it returns the module itself, so
+        ``model.train().forward(x)`` works. Only :class:`Dropout` behaves differently.
+        """
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"`mode` must be True or False; got {mode!r}.")
+        self.training = bool(mode)
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode: the same as ``train(False)``, as ``torch.nn.Module.eval``."""
+        return self.train(False)
 
     def __call__(self, x: ArrayLike) -> np.ndarray:
         return self.forward(x)
@@ -365,6 +404,84 @@ ACTIVATION_LAYERS: dict[str, type[Activation]] = {
 """Activation layer classes by name (the names of :data:`dlcourse.activations.ACTIVATIONS`)."""
 
 
+# ---------------------------------------------------------------------------- Dropout
+
+
+class Dropout(Module):
+    """Inverted dropout, as ``torch.nn.Dropout``; see :func:`dlcourse.regularization.dropout`.
+
+    In training mode, :meth:`forward` draws a fresh keep-mask (each element kept with
+    probability ``1 - p``), zeroes the dropped elements and multiplies the kept ones by
+    ``1 / (1 - p)``; :meth:`backward` applies the *same* mask and scale to the gradient. In
+    evaluation mode (after :meth:`~Module.eval`) both are the identity.
+
+    Parameters
+    ----------
+    p : float, default 0.5
+        Probability of dropping each element, in ``[0, 1)`` (torch also allows 1).
+    seed : int or numpy.random.Generator
+        Where the masks come from. With the same seed, the first forward pass in training
+        mode gives the same result as ``dropout(x, p, rng=seed)``.
+
+    Attributes
+    ----------
+    p : float
+    mask : numpy.ndarray of bool or None
+        The keep-mask of the last forward pass in training mode (None in evaluation mode).
+    """
+
+    def __init__(self, p: float = 0.5, *, seed: int | np.random.Generator) -> None:
+        self.p = check_dropout_probability(p)
+        self.rng = check_rng(seed)
+        self._x: np.ndarray | None = None
+        self._mask: np.ndarray | None = None
+
+    @property
+    def mask(self) -> np.ndarray | None:
+        """The keep-mask used by the last forward pass (None if it was the identity)."""
+        return self._mask
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p:g})"
+
+    def forward(self, x: ArrayLike) -> np.ndarray:
+        """``x * mask / (1 - p)`` in training mode, ``x`` itself in evaluation mode.
+
+        Parameters
+        ----------
+        x : array_like of any shape, usually (n_samples, n_units)
+
+        Returns
+        -------
+        numpy.ndarray of the same shape
+        """
+        x = as_array(x, "x")
+        self._x = x  # saved for backward (its shape)
+        if not self.training or self.p == 0.0:
+            self._mask = None
+            return x
+        self._mask = dropout_mask(x.shape, self.p, rng=self.rng)
+        return x * self._mask / (1.0 - self.p)
+
+    def backward(self, grad_output: ArrayLike) -> np.ndarray:
+        """``grad_output * mask / (1 - p)``, with the mask of the last forward pass.
+
+        A dropped unit contributed nothing to the output, so it gets no gradient; a kept one
+        passes the gradient on, scaled like its value. After a forward pass in evaluation
+        mode the gradient passes unchanged.
+
+        Raises
+        ------
+        RuntimeError
+            If called before :meth:`forward`.
+        """
+        x = self._saved_input()
+        g = as_array(grad_output, "grad_output", shape=x.shape)
+        if self._mask is None:
+            return g
+        return g * self._mask / (1.0 - self.p)
+
+
 # -------------------------------------------------------------------------------- MLP
 
 
@@ -385,9 +502,14 @@ class MLP(Module):
         (slope 0.1), ``"elu"`` (alpha 1), ``"tanh"``, ``"sigmoid"`` or ``"identity"``.
     output_activation : str or None, default None
         Activation after the last layer (same names), or None for none.
+    dropout : float, default 0.0
+        If > 0, a :class:`Dropout` layer with this ``p`` follows every hidden activation
+        (``Linear, ReLU, Dropout, Linear, ...``), and the layer numbers in
+        :meth:`state_dict` count it, as in ``torch.nn.Sequential``. In ``[0, 1)``.
     seed : int or numpy.random.Generator
         Seed for the initialisation (layer by layer, as :class:`Linear`): the same seed
-        gives the same weights.
+        gives the same weights, with or without dropout. The Dropout layers draw their
+        masks from the same generator, after the initialisation.
 
     Attributes
     ----------
@@ -403,6 +525,7 @@ class MLP(Module):
         activation: str = "relu",
         *,
         output_activation: str | None = None,
+        dropout: float = 0.0,
         seed: int | np.random.Generator,
     ) -> None:
         if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
@@ -421,6 +544,7 @@ class MLP(Module):
         if output_activation is not None:
             check_option(output_activation, "output_activation", [None, *names])
         self.output_activation = output_activation
+        self.dropout = check_dropout_probability(dropout, "dropout")
         rng = check_rng(seed)
 
         self.layer_sizes = sizes
@@ -429,8 +553,14 @@ class MLP(Module):
             self.layers.append(Linear(n_in, n_out, seed=rng))
             if i < len(sizes) - 2:
                 self.layers.append(ACTIVATION_LAYERS[activation]())
+                if self.dropout > 0:
+                    self.layers.append(Dropout(self.dropout, seed=rng))
         if output_activation is not None:
             self.layers.append(ACTIVATION_LAYERS[output_activation]())
+
+    def children(self) -> list[Module]:
+        """The layers, :attr:`layers` (so :meth:`train` and :meth:`eval` reach them)."""
+        return list(self.layers)
 
     @property
     def in_features(self) -> int:
@@ -517,6 +647,9 @@ class MLP(Module):
         already a probability. The forward pass here does not replace what the last
         :meth:`forward` saved, so it is safe between ``forward`` and ``backward``.
 
+        Predictions are made in evaluation mode (no dropout), whatever the current mode,
+        which is left as it was; torch leaves that to you (``model.eval()``).
+
         Parameters
         ----------
         x : array_like of shape (n_samples, in_features)
@@ -532,12 +665,14 @@ class MLP(Module):
                 f"None (a logit) or 'sigmoid'; this MLP has {self.out_features} output(s) and "
                 f"output_activation={self.output_activation!r}."
             )
-        saved = [getattr(layer, "_x", None) for layer in self.layers]
+        keys = ("training", "_x", "_mask")  # the mode and what backward will need
+        saved = [{k: getattr(m, k) for k in keys if hasattr(m, k)} for m in [self, *self.layers]]
         try:
-            out = self.forward(x)[:, 0]
+            out = self.eval().forward(x)[:, 0]
         finally:
-            for layer, s in zip(self.layers, saved, strict=True):
-                layer._x = s
+            for module, state in zip([self, *self.layers], saved, strict=True):
+                for key, value in state.items():
+                    setattr(module, key, value)
         return out if self.output_activation == "sigmoid" else act.sigmoid(out)
 
     def predict(self, x: ArrayLike, threshold: float = 0.5) -> np.ndarray:
@@ -630,6 +765,9 @@ def train(
 
     Each step is one forward pass over all of ``X``, the loss, one backward pass and the
     update, so there is nothing random here: the same model and data give the same history.
+    (With :class:`Dropout` layers each step draws new masks from the model's seeded
+    generator, so the history still repeats for the same seed.) The model is put in training
+    mode first, ``model.train()``, as a PyTorch training loop does, and left in it.
 
     Parameters
     ----------
@@ -686,6 +824,7 @@ def train(
     if loss == "bce" and not np.all((y >= 0) & (y <= 1)):
         raise ValueError("`y` must hold values in [0, 1] (class labels 0/1) for loss='bce'.")
 
+    model.train()
     params = model.parameters()
     history = np.empty(steps)
     for step in range(steps):

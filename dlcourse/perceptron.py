@@ -28,7 +28,7 @@ def step(z):
     -------
     numpy.ndarray of the same shape, dtype int64
     """
-    z = as_array(z, "z", allow_empty=True)
+    z = as_array(z, "z")
     return (z > 0).astype(np.int64)
 
 
@@ -104,13 +104,13 @@ class Perceptron:
         w = np.array2string(self.weight, precision=3, separator=", ")
         return f"Perceptron(weight={w}, bias={self.bias:.3g})"
 
-    def _inputs(self, X) -> np.ndarray:
-        X = as_array(X, "X", ndim=(1, 2))
+    def _inputs(self, X, name: str = "X") -> np.ndarray:
+        X = as_array(X, name, ndim=(1, 2))
         if X.ndim == 1:
             X = X[None, :]
         if X.shape[1] != self.n_features:
             raise ValueError(
-                f"`X` must have shape (n_samples, {self.n_features}) for this perceptron; "
+                f"`{name}` must have shape (n_samples, {self.n_features}) for this perceptron; "
                 f"got shape {X.shape}."
             )
         return X
@@ -154,7 +154,7 @@ class Perceptron:
         bool
             Whether the sample was misclassified (so the parameters moved).
         """
-        x = self._inputs(x)[0]
+        x = self._inputs(x, "x")[0]
         target = check_int(target, "target", low=0, high=1)
         lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
         error = target - int(x @ self.weight + self.bias > 0)

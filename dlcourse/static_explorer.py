@@ -88,6 +88,11 @@ def encode_image(pixels: np.ndarray) -> bytes:
     """Encode RGB pixels of shape (height, width, 3) as lossless WebP."""
     from PIL import Image
 
+    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8:
+        raise TypeError(f"`pixels` must be a uint8 NumPy array; got {_kind(pixels)}.")
+    if pixels.ndim != 3 or pixels.shape[2] != 3 or 0 in pixels.shape:
+        raise ValueError(f"`pixels` must have shape (height, width, 3); got {pixels.shape}.")
+
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="WEBP", lossless=True, quality=100, method=4)
     return buffer.getvalue()
@@ -95,14 +100,36 @@ def encode_image(pixels: np.ndarray) -> bytes:
 
 def decode_image(data: bytes) -> np.ndarray:
     """Decode an image (WebP or PNG) to RGB pixels of shape (height, width, 3), uint8."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(io.BytesIO(data)) as image:
-        return np.asarray(image.convert("RGB"))
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"`data` must be the bytes of a WebP or PNG image; got {_kind(data)}.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return np.asarray(image.convert("RGB"))
+    except UnidentifiedImageError:
+        raise ValueError("`data` is not a WebP or PNG image.") from None
+
+
+def _kind(x) -> str:
+    if isinstance(x, np.ndarray):
+        return f"an array of dtype {x.dtype}"
+    return type(x).__name__
+
+
+def _check_explorer(explorer) -> None:
+    from .widgets import Explorer
+
+    if not isinstance(explorer, Explorer):
+        raise TypeError(
+            f"`explorer` must be a dlcourse.widgets.Explorer (what explore() returns); "
+            f"got {_kind(explorer)}."
+        )
 
 
 def precompute(explorer: Explorer) -> Precomputed:
     """Render every state of ``explorer`` (leaving its current values as they were)."""
+    _check_explorer(explorer)
     images: list[bytes] = []
     seen: dict[bytes, int] = {}
     state_of: list[int] = []
@@ -185,6 +212,11 @@ def to_html(explorer: Explorer, precomputed: Precomputed | None = None) -> str:
         One ``<div class="dlx">`` with the controls, the figure of the current state, a note,
         the figures of every state (base64 in a JSON script) and a few lines of JavaScript.
     """
+    _check_explorer(explorer)
+    if precomputed is not None and not isinstance(precomputed, Precomputed):
+        raise TypeError(
+            f"`precomputed` must be what precompute() returns; got {_kind(precomputed)}."
+        )
     pre = precompute(explorer) if precomputed is None else precomputed
     uid = f"dlx-{next(_ids)}-{hashlib.sha1(explorer.name.encode()).hexdigest()[:6]}"
     current = explorer.values

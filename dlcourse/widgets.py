@@ -202,7 +202,13 @@ class Dropdown(Control):
         if len(set(labels)) != len(labels):
             raise ValueError(f"`options` must have distinct labels; got {labels}.")
         self.values, self.labels = tuple(values), tuple(labels)
-        self.value = self.values[0] if value is None else self.values[self.index(value)]
+        if value is None:
+            self.value = self.values[0]
+        else:
+            try:
+                self.value = self.values[self.index(value)]
+            except ValueError as exc:
+                raise ValueError(f"`value` must be one of the options: {exc}") from None
         self.description = _check_description(description)
 
     def __repr__(self) -> str:
@@ -287,8 +293,13 @@ class Explorer:
         self.name = name if name is not None else getattr(draw, "__name__", "explorer")
         if not isinstance(self.name, str):
             raise TypeError(f"`name` must be a string; got {type(self.name).__name__}.")
+        if not isinstance(controls, Mapping):
+            raise TypeError(
+                f"explorer {self.name!r}: `controls` must map names to controls; "
+                f"got {type(controls).__name__}."
+            )
         if not controls:
-            raise ValueError(f"explorer {self.name!r}: declare at least one control.")
+            raise ValueError(f"explorer {self.name!r}: `controls` is empty; declare at least one.")
         for key, control in controls.items():
             if not isinstance(control, Control):
                 raise TypeError(
@@ -316,6 +327,7 @@ class Explorer:
         self._sliders: dict[str, Any] = {}
         self._image = None
         self._error = None
+        self._layout: list | None = None  # axes positions of the initial state (see _place)
 
     # -- the logic: states and rendering -------------------------------------------------
     @property
@@ -369,7 +381,7 @@ class Explorer:
         """
         from PIL import Image
 
-        self.draw_state(**values)
+        self._place(values)
         self.figure.canvas.draw()
         rgb = Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())[..., :3])
         # An adaptive palette of 128 colours: invisible on a plot (a mean change of about one
@@ -379,6 +391,59 @@ class Explorer:
             colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
         )
         return np.asarray(palette.convert("RGB"))
+
+    def _place(self, values: Mapping[str, Any]) -> None:
+        """Draw a state on one layout shared by every state.
+
+        Constrained layout (which keeps labels from overlapping) costs about 40% of a redraw,
+        so it is computed once per explorer, not per state: for the initial state and for
+        each control at its two ends, keeping for every axes the box that fits all of them
+        (the widest tick labels seen get their room). The panels then stay still while a
+        control moves. A state that draws a different number of axes (a colorbar that
+        comes and goes) gets a constrained layout of its own.
+        """
+        if self._layout is None:
+            self._layout = self._shared_layout()
+        self.figure.set_layout_engine("none")
+        self.draw_state(**values)
+        if len(self.figure.axes) == len(self._layout):
+            for ax, position in zip(self.figure.axes, self._layout):
+                ax.set_position(position)
+        else:
+            self.figure.set_layout_engine("constrained")
+
+    def _shared_layout(self) -> list:
+        from matplotlib.transforms import Bbox
+
+        initial = {k: c.value for k, c in self.controls.items()}
+        samples = [initial]
+        for key, control in self.controls.items():
+            for value in (control.values[0], control.values[-1]):
+                sample = {**initial, key: value}
+                if sample not in samples:
+                    samples.append(sample)
+        boxes: list[list] = []
+        for k, sample in enumerate(samples):
+            self.figure.set_layout_engine("constrained")
+            try:
+                self.draw_state(**sample)
+                self.figure.canvas.draw()
+            except Exception:
+                if k == 0:
+                    raise  # the initial state must draw
+                continue  # that state's error is shown when a reader gets there
+            positions = [ax.get_position(original=True) for ax in self.figure.axes]
+            if not boxes or len(positions) == len(boxes[0]):
+                boxes.append(positions)
+        return [
+            Bbox.from_extents(
+                max(b.x0 for b in column),
+                max(b.y0 for b in column),
+                min(b.x1 for b in column),
+                min(b.y1 for b in column),
+            )
+            for column in zip(*boxes)
+        ]
 
     def render(self, **values: Any) -> bytes:
         """Draw a state and return it as PNG bytes (the same bytes every time)."""
@@ -468,7 +533,7 @@ def _check_signature(draw: Callable, controls: Mapping[str, Control], name: str)
     missing = [k for k in controls if k not in names[1:] and not accepts_kwargs]
     if missing:
         raise TypeError(
-            f"explorer {name!r}: `draw` has no parameter named {missing}; declare controls "
+            f"explorer {name!r}: `draw` has no parameter named {missing}; declare `controls` "
             f"that match its parameters {names[1:]}."
         )
     required = [

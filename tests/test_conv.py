@@ -671,3 +671,89 @@ W4 = np.ones((4, 3, 3, 3))
 def test_bad_input_raises_a_clear_error_naming_the_argument(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+# ------------------------------------------------------------------------- drawing
+
+
+def _axes():
+    from matplotlib.figure import Figure
+
+    return Figure().subplots()
+
+
+def test_plot_grid_draws_every_number_the_window_and_the_kernel_subscripts():
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    ax = _axes()
+    padded = np.pad(np.array(SLIDE_2_INPUT, dtype=float), 1)
+    art = C.plot_grid(ax, padded, padding=1, window=(0, 2, 3, 3), kernel=SLIDE_2_KERNEL)
+    assert dict(matplotlib.rcParams) == before  # no global state changed
+    assert [t.get_text() for t in art["texts"]][:9] == ["0"] * 7 + ["0", "2"]
+    assert len(art["texts"]) == 49 and art["texts"][8].get_position() == (1, 1)
+    assert [t.get_text() for t in art["subscripts"]] == [
+        "2",
+        "0",
+        "1",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "1",
+    ]
+    # The window's outline covers rows 0-2 and columns 2-4, in cell coordinates.
+    assert art["window"].get_xy() == (1.5, -0.5)
+    assert art["window"].get_width() == 3 and art["window"].get_height() == 3
+    # Padding: four grey strips and the dashed frame of the real 5x5 input; grey numbers.
+    assert len(art["padding"]) == 5 and art["padding"][-1].get_width() == 5
+    assert art["texts"][0].get_color() == "0.5" and art["texts"][8].get_color() != "0.5"
+    assert ax.get_xlim() == (-0.5, 6.5) and ax.get_ylim() == (6.5, -0.5)  # row 0 on top
+    np.testing.assert_array_equal(art["image"].get_array(), padded)
+
+
+def test_plot_grid_text_is_readable_on_dark_and_light_cells():
+    ax = _axes()
+    art = C.plot_grid(ax, [[0.0, 10.0]], fmt=".1f")
+    assert [t.get_text() for t in art["texts"]] == ["0.0", "10.0"]
+    assert [t.get_color() for t in art["texts"]] == ["black", "white"]
+    assert art["window"] is None and art["subscripts"] == [] and art["padding"] == []
+    assert C.plot_grid(_axes(), np.ones((28, 28)), show_values=False)["texts"] == []
+    # A constant grid gets a valid colour scale; vmin and vmax are honoured.
+    assert C.plot_grid(_axes(), np.zeros((2, 2)))["image"].norm.vmax == 1.0
+    assert C.plot_grid(_axes(), np.eye(2), vmin=-3, vmax=3)["image"].norm.vmin == -3
+    # cmap=None: white cells and black numbers, whatever the values.
+    art = C.plot_grid(_axes(), [[0.0, 10.0]], cmap=None)
+    assert [t.get_color() for t in art["texts"]] == ["black", "black"]
+    assert np.all(art["image"].get_array() == 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"ax": None}, TypeError, r"`ax` must be a matplotlib Axes"),
+        ({"values": np.ones(4)}, ValueError, r"`values` must be a 2-D array"),
+        ({"window": (0, 0, 4, 4)}, ValueError, r"`window` \(0, 0, 4, 4\).*outside the 3x3 grid"),
+        ({"window": (0, 0, 0, 2)}, ValueError, r"`window\[2\] \(height\)` must be in \[1, inf\]"),
+        (
+            {"window": (0, 0, 2)},
+            TypeError,
+            r"`window` must be a tuple \(top, left, height, width\)",
+        ),
+        (
+            {"window": (0, 0, 2, 2), "kernel": np.ones((3, 3))},
+            ValueError,
+            r"`kernel` must have shape \(2, 2\)",
+        ),
+        ({"kernel": np.ones((2, 2))}, ValueError, r"`kernel` needs a `window`"),
+        ({"padding": 2}, ValueError, r"`padding` \(2, 2\) leaves no real input"),
+        ({"padding": -1}, ValueError, r"`padding` must be in \[0, inf\]"),
+        ({"fmt": 2}, TypeError, r"`fmt` must be a format spec"),
+        ({"values": [[1.0, np.nan]]}, ValueError, r"`values` contains NaN"),
+    ],
+)
+def test_plot_grid_bad_input_raises_a_clear_error(kwargs, error, pattern):
+    arguments = {"ax": _axes(), "values": np.ones((3, 3)), **kwargs}
+    with pytest.raises(error, match=pattern):
+        C.plot_grid(arguments.pop("ax"), arguments.pop("values"), **arguments)

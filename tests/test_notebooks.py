@@ -5,6 +5,8 @@ nbval (run by the same `pytest`) executes every chapter; these tests check the s
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,12 @@ def test_every_code_exercise_has_a_checker_and_a_hidden_solution(path):
         assert "".join(solution["source"]).startswith("# Solution")
         assert "hide-input" in solution["metadata"].get("tags", [])
         assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True
+
+
+def test_nbstripout_would_change_nothing():
+    """What README says to run before committing has been run (ids, metadata, outputs)."""
+    nbstripout = Path(sys.executable).with_name("nbstripout")
+    result = subprocess.run(
+        [str(nbstripout), "--verify", *map(str, CHAPTERS)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

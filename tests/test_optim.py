@@ -530,3 +530,37 @@ def test_bad_gradients_at_step(cls):
     q.grad = "gradient"
     with pytest.raises(TypeError, match=r"`params\[1\].grad`"):
         opt.step()
+
+
+# -------------------------------------------------------------- random hyperparameters
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(
+    which=st.sampled_from(["SGD", "RMSprop", "Adam"]),
+    lr=st.floats(1e-4, 0.5),
+    decay=st.floats(0.0, 0.2),
+    momentum=st.floats(0.0, 0.99),
+    beta1=st.floats(0.0, 0.99),
+    beta2=st.floats(0.5, 0.9999),
+    flag=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_random_hyperparameters_match_torch_step_for_step(
+    which, lr, decay, momentum, beta1, beta2, flag, seed
+):
+    """Any valid combination, not just the grid above, gives torch's parameters and state."""
+    kwargs = {
+        "SGD": {"lr": lr, "momentum": momentum, "weight_decay": decay, "nesterov": flag},
+        "RMSprop": {
+            "lr": lr,
+            "alpha": beta2,
+            "momentum": momentum,
+            "centered": flag,
+            "weight_decay": decay,
+        },
+        "Adam": {"lr": lr, "betas": (beta1, beta2), "weight_decay": decay, "amsgrad": flag},
+    }[which]
+    if which == "SGD" and flag and momentum == 0:
+        kwargs["nesterov"] = False  # Nesterov needs momentum (torch refuses it too)
+    compare_with_torch(getattr(O, which), kwargs, steps=30, seed=seed, shapes=[(3, 2), (4,)])

@@ -109,7 +109,8 @@ def test_an_explorer_over_the_size_budget_is_refused_by_name(monkeypatch):
 
 
 def test_the_sphinx_extension_turns_static_mode_on_for_the_kernels(monkeypatch, tmp_path):
-    monkeypatch.delenv(static_explorer.ENV_VAR, raising=False)
+    # setenv (not delenv) so that monkeypatch removes what setup() sets when the test ends
+    monkeypatch.setenv(static_explorer.ENV_VAR, "0")
     metadata = sphinxext.setup(app=None)
     assert metadata["parallel_read_safe"]
     # A kernel started afterwards (as the book build starts them) inherits the switch, and

@@ -147,7 +147,7 @@ def test_explorer_rejects_bad_declarations():
         explore(draw_line, slope=Slider(0, 1, 1), intercept=Slider(0, 1, 1))
     with pytest.raises(TypeError, match="control `slope` must be a Slider"):
         explore(draw_line, slope=[1, 2], intercept=Slider(0, 1, 1), dashed=Checkbox())
-    with pytest.raises(ValueError, match="declare at least one control"):
+    with pytest.raises(ValueError, match="`controls` is empty; declare at least one"):
         Explorer(lambda ax: None, {})
     with pytest.raises(TypeError, match="`draw` must be callable"):
         explore("draw", x=Slider(0, 1, 1))

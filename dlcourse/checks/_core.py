@@ -106,6 +106,15 @@ def _compare(got: Any, expected: Any, atol: float) -> str | None:
     return None
 
 
+def _matches(got: Any, wrong: Callable, args: Sequence, kwargs: dict, atol: float) -> bool:
+    """Whether ``got`` equals what ``wrong(*args, **kwargs)`` computes; never raises."""
+    try:
+        with np.errstate(all="ignore"):
+            return _compare(got, wrong(*args, **kwargs), atol) is None
+    except Exception:  # that mistake is impossible for these arguments
+        return False
+
+
 def check_function(
     candidate: Any,
     reference: Callable,
@@ -115,6 +124,7 @@ def check_function(
     hint: str | None = None,
     atol: float = 1e-8,
     success: str | None = None,
+    mistakes: Sequence[tuple[Callable, str]] = (),
 ) -> CheckResult:
     """Compare ``candidate`` with ``reference`` on each case; never raises.
 
@@ -135,6 +145,10 @@ def check_function(
         Absolute tolerance for numbers.
     success : str, optional
         The message shown on success.
+    mistakes : sequence of (callable, str), optional
+        Known wrong answers: ``(wrong, explanation)`` pairs. When a wrong result equals what
+        ``wrong`` computes for the same arguments, the explanation is added to the message,
+        so the learner reads which mistake it was.
 
     Returns
     -------
@@ -155,6 +169,10 @@ def check_function(
                 return _failed(f"`{name}({shown})` raised {got}", hint)
             problem = _compare(got, expected, atol)
             if problem:
+                for wrong, explanation in mistakes:
+                    if _matches(got, wrong, args, kwargs, atol):
+                        problem += f"\n{explanation}"
+                        break
                 return _failed(f"for `{name}({shown})`: {problem}", hint)
         return _passed(success or f"`{name}` gives the right answer on {len(cases)} test cases.")
     except Exception as exc:  # a checker must never stop the notebook

@@ -1,0 +1,419 @@
+"""The course's figures, in one command: chapters, explorers, pages, MNIST, conv2d, the MLP.
+
+Run from the repository root (takes 10-20 minutes on 2 cores; nothing here runs in CI)::
+
+    .venv/bin/python benchmarks/bench_course.py                 # everything
+    .venv/bin/python benchmarks/bench_course.py --skip-build --skip-classic --chapters 04 13
+
+It prints one table per section, then the whole result as one JSON line (and writes it to
+``--json PATH`` if given). The goals it checks (issue 9):
+
+- each chapter runs top to bottom in a fresh kernel in under 60 s;
+- one live explorer update (set one control, redraw) takes under 100 ms, median;
+- every chapter page, with its precomputed explorers, is under 3 MB;
+- the chapter 13 model reaches at least 99.0% test accuracy in at most 30 s of training; the
+  classic PyTorch MNIST example's time to the same accuracy is reported as a ratio;
+- ``dlcourse.conv.conv2d`` costs at most a few (5) times ``torch.nn.functional.conv2d``;
+- NumPy MLP training steps per second on the playground's problems.
+
+Chapters are executed with nbclient in a fresh kernel each, exactly as stored (live widgets,
+no precomputation), with one extra cell appended that times explorer updates *inside* that
+kernel: it finds every :class:`dlcourse.widgets.Explorer` the chapter displayed, then moves
+random controls to random other values (seeded) and times each redraw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import numpy as np
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout
+
+GOALS = {
+    "chapter_seconds_max": 60.0,
+    "explorer_update_median_ms_max": 100.0,
+    "page_bytes_max": 3_000_000,
+    "mnist_accuracy_min": 0.99,
+    "mnist_training_seconds_max": 30.0,
+    "conv2d_ratio_max": 5.0,
+}
+
+# Appended to each chapter: time live updates of every explorer it displayed.
+TIMING_CELL = """
+import json as _json, random as _random, statistics as _st, time as _time
+from dlcourse.widgets import Explorer as _Explorer
+_found = {}
+for _v in list(globals().values()) + list(Out.values()):
+    if isinstance(_v, _Explorer):
+        _found[id(_v)] = _v
+_report = []
+for _e in _found.values():
+    _rng = _random.Random(0)
+    _e.widget  # built (and drawn once) on first use, as when the notebook displayed it
+    _times = []
+    for _k in range(__UPDATES__):
+        _name = _rng.choice(list(_e.controls))
+        _control = _e.controls[_name]
+        if len(_control.values) < 2:
+            continue
+        _others = [v for v in _control.values if v != _e.values[_name]]
+        _start = _time.perf_counter()
+        _e.set(**{_name: _rng.choice(_others)})
+        _times.append(1000 * (_time.perf_counter() - _start))
+    _report.append({"name": _e.name, "states": _e.n_states, "updates_ms": _times})
+print("DLCOURSE_EXPLORERS " + _json.dumps(_report))
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def _seconds(stamp: str) -> float:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+# -- chapters and explorers ------------------------------------------------------------------
+
+
+def run_chapter(path: Path, updates: int) -> dict:
+    """Execute one chapter in a fresh kernel; time it and its explorers' live updates."""
+    notebook = nbformat.read(path, as_version=4)
+    n_original = len(notebook.cells)
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(TIMING_CELL.replace("__UPDATES__", str(updates)))
+    )
+    start = time.perf_counter()
+    NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        record_timing=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    wall = time.perf_counter() - start
+    code = [c for c in notebook.cells[:n_original] if c.cell_type == "code"]
+    timing = [c.metadata.get("execution", {}) for c in code]
+    first = _seconds(timing[0]["iopub.execute_input"])
+    last = _seconds(timing[-1]["shell.execute_reply"])
+    text = "\n".join(
+        "".join(o.get("text", ""))
+        for c in code
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
+    explorers = []
+    for output in notebook.cells[-1].outputs:
+        for line in "".join(output.get("text", "")).splitlines():
+            if line.startswith("DLCOURSE_EXPLORERS "):
+                explorers = json.loads(line.removeprefix("DLCOURSE_EXPLORERS "))
+    for e in explorers:
+        times = e.pop("updates_ms")
+        e["median_ms"] = round(statistics.median(times), 1) if times else None
+        e["p95_ms"] = round(percentile(times, 95), 1) if times else None
+        e["updates"] = len(times)
+    return {
+        "chapter": path.stem,
+        "seconds": round(last - first, 1),
+        "wall_seconds_with_kernel_start": round(wall, 1),
+        "explorers": explorers,
+        "stream_text": text,
+    }
+
+
+# -- the book ----------------------------------------------------------------------------------
+
+
+def build_book() -> tuple[float, Path, tempfile.TemporaryDirectory]:
+    """A strict build from scratch into a temporary folder; returns its time and HTML dir."""
+    out = tempfile.TemporaryDirectory(prefix="dlcourse-bench-")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(jb), "build", str(ROOT), "--path-output", out.name, "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise RuntimeError("the book build failed; see its output above")
+    return seconds, Path(out.name) / "_build" / "html", out
+
+
+def page_sizes(html_dir: Path) -> list[dict]:
+    pages = []
+    for page in sorted((html_dir / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        states = [int(n) for n in re.findall(r'<div class="dlx" [^>]*data-n-states="(\d+)"', html)]
+        pages.append(
+            {
+                "page": page.name,
+                "bytes": page.stat().st_size,
+                "explorers": len(states),
+                "precomputed_states": sum(states),
+            }
+        )
+    return pages
+
+
+# -- MNIST: the chapter's model against the classic PyTorch example ------------------------
+
+
+def classic_mnist_time_to(target: float, max_epochs: int, evals_per_epoch: int) -> dict:
+    """Train the classic PyTorch MNIST example until its test accuracy reaches ``target``.
+
+    The architecture and optimiser of PyTorch's ``examples/mnist``: two 3x3 convolutions of
+    32 and 64 channels, max-pooling, dropout 0.25, a 128-unit linear layer, dropout 0.5;
+    Adadelta with lr 1.0 and a step decay of 0.7 per epoch; batches of 64. Test accuracy is
+    measured ``evals_per_epoch`` times per epoch (evaluation time is not counted).
+    """
+    import torch
+    from torch import nn
+
+    from dlcourse.mnist import load_mnist, to_tensors
+
+    torch.manual_seed(1)
+    X_train, y_train = to_tensors(*load_mnist("train"))
+    X_test, y_test = to_tensors(*load_mnist("test"))
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3),
+        nn.ReLU(),
+        nn.Conv2d(32, 64, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Dropout(0.25),
+        nn.Flatten(),
+        nn.Linear(9216, 128),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(128, 10),
+    )
+    optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    schedule = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    batch = 64
+    steps = (len(X_train) + batch - 1) // batch
+    checkpoints = {round(steps * (k + 1) / evals_per_epoch) for k in range(evals_per_epoch)}
+
+    def accuracy() -> float:
+        model.eval()
+        with torch.no_grad():
+            scores = torch.cat([model(X_test[i : i + 2000]) for i in range(0, len(X_test), 2000)])
+        model.train()
+        return float((scores.argmax(1) == y_test).float().mean())
+
+    trained, history = 0.0, []
+    shuffle = torch.Generator().manual_seed(1)
+    for epoch in range(max_epochs):
+        order = torch.randperm(len(X_train), generator=shuffle)
+        start = time.perf_counter()
+        for i in range(steps):
+            idx = order[i * batch : (i + 1) * batch]
+            loss = nn.functional.cross_entropy(model(X_train[idx]), y_train[idx])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if i + 1 in checkpoints:
+                trained += time.perf_counter() - start
+                acc = accuracy()
+                history.append({"epochs": round(epoch + (i + 1) / steps, 2), "accuracy": acc})
+                print(
+                    f"  classic example: {history[-1]['epochs']:.2f} epochs, "
+                    f"{trained:.0f} s of training, test accuracy {acc:.2%}",
+                    flush=True,
+                )
+                if acc >= target:
+                    return {"seconds": round(trained, 1), "reached": True, "history": history}
+                start = time.perf_counter()
+        schedule.step()
+    return {"seconds": round(trained, 1), "reached": False, "history": history}
+
+
+# -- conv2d and the NumPy MLP ------------------------------------------------------------------
+
+
+def conv_benchmark() -> dict:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_conv.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1])
+
+
+def mlp_steps_per_second() -> list[dict]:
+    """Full-batch training steps per second of `dlcourse.mlp` on the playground's problems."""
+    from dlcourse.datasets import make_circles, make_moons, make_spiral, make_xor
+    from dlcourse.mlp import MLP, train
+
+    problems = {
+        "XOR": make_xor(200, seed=0),
+        "circles": make_circles(200, noise=0.1, seed=0),
+        "moons": make_moons(200, noise=0.1, seed=0),
+        "spiral": make_spiral(200, turns=1.25, noise=0.1, seed=0),
+    }
+    rows = []
+    for name, (X, y) in problems.items():
+        X = (X - X.mean(0)) / X.std(0)
+        for hidden in ([4], [8, 8]):
+            model = MLP([2, *hidden, 1], activation="tanh", seed=0)
+            start = time.perf_counter()
+            train(model, X, y, lr=0.3, steps=300)
+            seconds = time.perf_counter() - start
+            rows.append(
+                {"problem": name, "hidden": hidden, "steps_per_second": round(300 / seconds)}
+            )
+    return rows
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def table(rows: list[list], header: list[str]) -> str:
+    cells = [header] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", nargs="*", help="chapter number prefixes (default: all)")
+    parser.add_argument("--updates", type=int, default=30, help="explorer updates to time")
+    parser.add_argument("--skip-build", action="store_true", help="no book build, no page sizes")
+    parser.add_argument("--skip-classic", action="store_true", help="no classic MNIST example")
+    parser.add_argument("--classic-epochs", type=int, default=4)
+    parser.add_argument("--json", type=Path, help="also write the JSON result here")
+    args = parser.parse_args()
+
+    results: dict = {"goals": GOALS, "misses": []}
+    misses = results["misses"]
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    if args.chapters:
+        chapters = [p for p in chapters if any(p.name.startswith(c) for c in args.chapters)]
+
+    print("== chapters (fresh kernel, top to bottom) and live explorer updates", flush=True)
+    runs = []
+    for path in chapters:
+        run = run_chapter(path, args.updates)
+        runs.append(run)
+        print(f"  {run['chapter']}: {run['seconds']} s", flush=True)
+    rows = []
+    for run in runs:
+        if run["seconds"] > GOALS["chapter_seconds_max"]:
+            misses.append(f"{run['chapter']} runs in {run['seconds']} s")
+        rows.append([run["chapter"], "", run["seconds"], "", "", ""])
+        for e in run["explorers"]:
+            rows.append(["", e["name"], "", e["states"], e["median_ms"], e["p95_ms"]])
+            if (
+                e["median_ms"] is not None
+                and e["median_ms"] > GOALS["explorer_update_median_ms_max"]
+            ):
+                misses.append(f"{run['chapter']}: explorer {e['name']} median {e['median_ms']} ms")
+    print(table(rows, ["chapter", "explorer", "seconds", "states", "median ms", "p95 ms"]))
+    results["chapters"] = [{k: v for k, v in r.items() if k != "stream_text"} for r in runs]
+
+    if not args.skip_build:
+        print("\n== book build (strict, from an empty output folder)", flush=True)
+        seconds, html_dir, keep = build_book()
+        pages = page_sizes(html_dir)
+        keep.cleanup()
+        results["book_build_seconds"] = round(seconds, 1)
+        print(f"  whole book built in {seconds:.0f} s")
+        print(
+            table(
+                [[p["page"], p["bytes"], p["explorers"], p["precomputed_states"]] for p in pages],
+                ["page", "bytes", "explorers", "states"],
+            )
+        )
+        results["pages"] = pages
+        misses += [
+            f"{p['page']} is {p['bytes']} bytes"
+            for p in pages
+            if p["bytes"] > GOALS["page_bytes_max"]
+        ]
+
+    mnist_run = next((r for r in runs if r["chapter"].startswith("13")), None)
+    if mnist_run:
+        print("\n== MNIST (chapter 13's model, as the chapter trains it)", flush=True)
+        accuracy = float(re.search(r"test accuracy: ([\d.]+)%", mnist_run["stream_text"])[1])
+        training = float(re.search(r"training time: ([\d.]+) s", mnist_run["stream_text"])[1])
+        mnist = {"test_accuracy": accuracy / 100, "training_seconds": training}
+        print(f"  test accuracy {accuracy:.2f}% after {training:.1f} s of training")
+        if mnist["test_accuracy"] < GOALS["mnist_accuracy_min"]:
+            misses.append(f"MNIST accuracy {accuracy:.2f}%")
+        if training > GOALS["mnist_training_seconds_max"]:
+            misses.append(f"MNIST training {training:.1f} s")
+        if not args.skip_classic:
+            classic = classic_mnist_time_to(mnist["test_accuracy"], args.classic_epochs, 4)
+            mnist["classic_example"] = classic
+            if classic["reached"]:
+                mnist["classic_over_chapter_time"] = round(classic["seconds"] / training, 1)
+                print(
+                    f"  the classic example needs {classic['seconds']:.0f} s to reach "
+                    f"{accuracy:.2f}%: {mnist['classic_over_chapter_time']}x the chapter's time"
+                )
+            else:
+                print(
+                    f"  the classic example did not reach {accuracy:.2f}% in "
+                    f"{args.classic_epochs} epochs ({classic['seconds']:.0f} s)"
+                )
+        results["mnist"] = mnist
+
+    print("\n== dlcourse.conv.conv2d against torch.nn.functional.conv2d", flush=True)
+    conv = conv_benchmark()
+    results["conv2d"] = conv
+    ratios = {k: v for k, v in _find_ratios(conv)}
+    print(table([[k, v] for k, v in ratios.items()], ["case", "numpy / torch"]))
+    # the goal (issue 7): a batch of 64 MNIST images through an 8-filter 3x3 convolution
+    misses += [
+        f"{k}: ratio {v}"
+        for k, v in ratios.items()
+        if "64x1x28x28" in k and v > GOALS["conv2d_ratio_max"]
+    ]
+
+    print("\n== dlcourse.mlp: full-batch training steps per second", flush=True)
+    mlp = mlp_steps_per_second()
+    results["mlp_steps_per_second"] = mlp
+    print(
+        table(
+            [[r["problem"], r["hidden"], r["steps_per_second"]] for r in mlp],
+            ["problem", "hidden units", "steps/s"],
+        )
+    )
+
+    print("\n== goals: " + ("all met" if not misses else "MISSED: " + "; ".join(misses)))
+    line = json.dumps(results)
+    print(line)
+    if args.json:
+        args.json.write_text(line + "\n")
+    return 0
+
+
+def _find_ratios(conv: dict):
+    """Yield (case, ratio) pairs from bench_conv's JSON line."""
+    for row in conv.get("results", []):
+        yield f"{row['case']} ({row['dtype']})", row["ratio_numpy_over_torch"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
