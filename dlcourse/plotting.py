@@ -280,9 +280,11 @@ def draw_network(
     Returns
     -------
     dict
-        ``"nodes"``: list of Circle patches per layer, ``"edges"``: list of Line2D,
+        ``"nodes"``: list of Circle patches per layer; ``"edges"``: two LineCollections,
+        the weights of active units (one segment each) and the dotted lines of dropped ones;
         ``"texts"``: list of Text.
     """
+    from matplotlib.collections import LineCollection
     from matplotlib.patches import Circle
 
     ax = _check_ax(ax)
@@ -322,7 +324,8 @@ def draw_network(
     ys = [y * (1.0 if n > 1 else 0.0) for y, n in zip(ys, sizes)]
     wmax = max((np.abs(w).max() for w in weights), default=1.0) if weights else 1.0
     wmax = wmax or 1.0
-    edges, texts, nodes = [], [], []
+    texts, nodes = [], []
+    active, colors, widths, dropped = [], [], [], []  # one collection each: fast to draw
     for layer in range(len(sizes) - 1):
         for j in range(sizes[layer + 1]):
             for i in range(sizes[layer]):
@@ -330,15 +333,16 @@ def draw_network(
                 w = None if weights is None else weights[layer][j, i]
                 color = "0.6" if w is None else (POSITIVE_COLOR if w >= 0 else NEGATIVE_COLOR)
                 width = 1.2 if w is None else 0.6 + 3.0 * abs(w) / wmax
-                (line,) = ax.plot(
-                    [xs[layer] + radius, xs[layer + 1] - radius],
-                    [ys[layer][i], ys[layer + 1][j]],
-                    color="0.85" if off else color,
-                    linewidth=0.8 if off else width,
-                    linestyle=":" if off else "-",
-                    zorder=1,
-                )
-                edges.append(line)
+                segment = [
+                    (xs[layer] + radius, ys[layer][i]),
+                    (xs[layer + 1] - radius, ys[layer + 1][j]),
+                ]
+                if off:
+                    dropped.append(segment)
+                else:
+                    active.append(segment)
+                    colors.append(color)
+                    widths.append(width)
                 if show_weights and not off:
                     t = 0.25
                     tx = xs[layer] + radius + t * (xs[layer + 1] - xs[layer] - 2 * radius)
@@ -355,6 +359,12 @@ def draw_network(
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
                         )
                     )
+    edges = [
+        ax.add_collection(LineCollection(active, colors=colors, linewidths=widths, zorder=1)),
+        ax.add_collection(
+            LineCollection(dropped, colors="0.85", linewidths=0.8, linestyles=":", zorder=1)
+        ),
+    ]
     highlighted = {(int(a), int(b)) for a, b in highlight_nodes}
     for layer, n in enumerate(sizes):
         row = []

@@ -73,9 +73,12 @@ def test_draw_network(ax):
         inactive=[[False, False], [False, True, False], [False]],
     )
     assert [len(r) for r in out["nodes"]] == [2, 3, 1]
-    assert len(out["edges"]) == 2 * 3 + 3 * 1
-    dashed = [e for e in out["edges"] if e.get_linestyle() == ":"]
-    assert len(dashed) == 2 + 1  # the dropped unit's incoming and outgoing lines
+    active, dropped = out["edges"]
+    assert len(active.get_segments()) + len(dropped.get_segments()) == 2 * 3 + 3 * 1
+    assert len(dropped.get_segments()) == 2 + 1  # the dropped unit's incoming and outgoing lines
+    # blue for positive weights into the hidden layer, vermillion for the negative ones out
+    colors = [tuple(c) for c in active.get_colors()]
+    assert colors.count(colors[0]) == 4 and colors[-1] != colors[0]
     with pytest.raises(ValueError, match=r"`weights\[0\]` must have shape \(3, 2\)"):
         plotting.draw_network(ax, [2, 3, 1], weights=[np.ones((2, 3)), np.ones((1, 3))])
     with pytest.raises(ValueError, match="`show_weights=True` needs `weights`"):
