@@ -73,7 +73,8 @@ def test_draw_network(ax):
         inactive=[[False, False], [False, True, False], [False]],
     )
     assert [len(r) for r in out["nodes"]] == [2, 3, 1]
-    active, dropped = out["edges"]
+    active, dropped, crosses = out["edges"]
+    assert len(crosses.get_segments()) == 2  # one dropped unit, one cross of two strokes
     assert len(active.get_segments()) + len(dropped.get_segments()) == 2 * 3 + 3 * 1
     assert len(dropped.get_segments()) == 2 + 1  # the dropped unit's incoming and outgoing lines
     # blue for positive weights into the hidden layer, vermillion for the negative ones out
