@@ -1,19 +1,32 @@
-"""Seeding: one call makes every random number in a chapter repeat."""
+"""Seeding and thread counts: one call makes every random number in a chapter repeat.
+
+It also decides, in one place, how many threads PyTorch may use: the cores this process
+may really run on (its CPU affinity and a container's CPU quota) shared among the worker
+processes running beside it (pytest-xdist workers, or a parallel book build that sets
+``DLCOURSE_WORKERS``). More threads than cores make every process wait for the others.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import sys
+from pathlib import Path
 
 import numpy as np
 
 from ._validation import check_int
 
-__all__ = ["seed_everything"]
+__all__ = ["WORKERS_ENV", "fair_thread_count", "seed_everything", "set_torch_threads"]
+
+#: Environment variable through which a parallel runner says how many processes share the
+#: cores (the book build sets it; pytest-xdist sets ``PYTEST_XDIST_WORKER_COUNT`` itself).
+WORKERS_ENV = "DLCOURSE_WORKERS"
+_CGROUP = Path("/sys/fs/cgroup")
 
 
-def seed_everything(seed: int = 0) -> np.random.Generator:
+def seed_everything(seed: int = 0, *, max_threads: int | None = None) -> np.random.Generator:
     """Seed Python's, NumPy's and (if it is imported) PyTorch's random generators.
 
     Chapters call this once at the top, then draw their own randomness from the returned
@@ -22,12 +35,15 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
 
     PyTorch is seeded only when it has already been imported, so that chapters which do not
     use it do not pay for importing it. A chapter that imports torch after this call should
-    call it again.
+    call it again. When torch is imported, its thread count is set too, with
+    :func:`set_torch_threads`.
 
     Parameters
     ----------
     seed : int, default 0
         A non-negative integer below 2**32.
+    max_threads : int, optional
+        Passed to :func:`set_torch_threads`: at most this many torch threads.
 
     Returns
     -------
@@ -35,10 +51,99 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
         A generator seeded with ``seed``.
     """
     seed = check_int(seed, "seed", low=0, high=2**32 - 1)
+    if max_threads is not None:
+        check_int(max_threads, "max_threads", low=1)
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - legacy global generator, for code that uses it
     os.environ.setdefault("PYTHONHASHSEED", str(seed))
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.manual_seed(seed)
+        set_torch_threads(max_threads)
     return np.random.default_rng(seed)
+
+
+def set_torch_threads(max_threads: int | None = None) -> int:
+    """Give PyTorch its fair share of the cores, :func:`fair_thread_count`; return it.
+
+    The thread count changes speed only: with ``torch.use_deterministic_algorithms(True)``
+    a chapter run twice on the same machine prints the same numbers.
+
+    Parameters
+    ----------
+    max_threads : int, optional
+        At most this many (networks of a few thousand weights run fastest on one thread).
+
+    Returns
+    -------
+    int
+        The number of threads torch now uses.
+    """
+    import torch
+
+    threads = fair_thread_count(max_threads)
+    torch.set_num_threads(threads)
+    return threads
+
+
+def fair_thread_count(max_threads: int | None = None) -> int:
+    """The cores available to this process divided by the workers sharing them, at least 1.
+
+    Cores: the CPUs of the process's affinity mask, fewer if a cgroup CPU quota (v2
+    ``cpu.max``, v1 ``cpu.cfs_quota_us``) allows less, as on Binder or in Docker. Workers:
+    ``DLCOURSE_WORKERS`` if set, else pytest-xdist's ``PYTEST_XDIST_WORKER_COUNT`` (which
+    the kernels nbval starts inherit), else 1.
+
+    Parameters
+    ----------
+    max_threads : int, optional
+        An upper bound on the result.
+
+    Returns
+    -------
+    int
+        The number of threads one process should use.
+    """
+    if max_threads is not None:
+        max_threads = check_int(max_threads, "max_threads", low=1)
+    workers = 1
+    for name in (WORKERS_ENV, "PYTEST_XDIST_WORKER_COUNT"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            if not value.isdigit() or int(value) < 1:
+                raise ValueError(
+                    f"environment variable {name} must be a positive integer; got {value!r}."
+                )
+            workers = int(value)
+            break
+    threads = max(1, _available_cores() // workers)
+    return threads if max_threads is None else min(threads, max_threads)
+
+
+def _available_cores() -> int:
+    """CPUs in the affinity mask, capped by a cgroup CPU quota if there is one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    if quota is not None:
+        cores = min(cores, max(1, math.floor(quota)))
+    return max(1, cores)
+
+
+def _cgroup_quota() -> float | None:
+    """The cgroup's CPU quota in cores (quota / period), or None if it sets no quota."""
+    try:  # cgroup v2: "max 100000" or "200000 100000"
+        quota, period = (_CGROUP / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    for folder in ("cpu", "cpu,cpuacct"):  # cgroup v1: quota -1 means none
+        try:
+            quota = int((_CGROUP / folder / "cpu.cfs_quota_us").read_text())
+            period = int((_CGROUP / folder / "cpu.cfs_period_us").read_text())
+        except (OSError, ValueError):
+            continue
+        return None if quota <= 0 or period <= 0 else quota / period
+    return None
