@@ -403,6 +403,20 @@ def _cases() -> list[Case]:
             {"seed": 0},
             extra_bad={"seed": [-1]},
         ),
+        Case(
+            "reproducibility.fair_thread_count",
+            _f(reproducibility.fair_thread_count),
+            {"max_threads": 1},
+            extra_bad={"max_threads": [0, -2]},
+            accepts={"max_threads": [None]},
+        ),
+        Case(
+            "reproducibility.set_torch_threads",
+            _f(reproducibility.set_torch_threads),
+            {"max_threads": 1},
+            extra_bad={"max_threads": [0]},
+            accepts={"max_threads": [None]},
+        ),
     ]
     cases += _mlp_cases(mlp)
     cases += _later_chapter_cases()
