@@ -128,7 +128,8 @@ class SGD(Optimizer):
 
     ``lr`` (>= 0) is required; ``momentum``, ``weight_decay`` >= 0; ``nesterov`` needs
     ``momentum > 0``. torch's ``dampening`` is left out, so the later options are
-    keyword-only (a positional call means the same here and in torch). The state holds ``"momentum_buffer"``.
+    keyword-only (a positional call means the same here and in torch). The state holds
+    ``"momentum_buffer"``.
     """
 
     def __init__(
