@@ -52,13 +52,11 @@ def as_array(
     allow_empty: bool = False,
     finite: bool = True,
 ) -> np.ndarray:
-    """``x`` as a float64 (or, with ``dtype=int``, int64) array, checked; errors name ``name``.
+    """``x`` (array-like or torch tensor) as a checked float64 (``dtype=int``: int64) array.
 
-    ``shape`` entries that are ints must match; a str or None matches any length (a str names
-    the axis in messages) and implies ``ndim=len(shape)``. Torch tensors are accepted.
-    Rejects non-numeric input (TypeError), and wrong dimensions or shape, empty arrays
-    (unless ``allow_empty``), NaN/inf (unless ``finite=False``) and, for ``int``, non-whole
-    numbers (ValueError).
+    ``shape`` entries that are ints must match; a str (the axis's name in messages) or None
+    matches any length. Rejects non-numbers (TypeError), a wrong ``ndim`` or shape, empty
+    arrays unless ``allow_empty``, NaN/inf unless not ``finite``, and non-whole ints.
     """
     if x is None or isinstance(x, (str, bytes, dict, set)):
         raise TypeError(f"`{name}` must be a numeric array-like; got {describe(x)}.")

@@ -20,7 +20,7 @@ are those of ``torch.nn.Sequential``). Differences, on purpose: ``zero_grad`` le
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -30,7 +30,6 @@ from . import losses
 from ._validation import (
     as_array,
     check_bool,
-    check_callable,
     check_int,
     check_option,
     check_probability,
@@ -419,7 +418,6 @@ def train(
     lr: float = 0.1,
     steps: int = 500,
     loss: str = "bce",
-    callback: Callable[[int, float], object] | None = None,
 ) -> np.ndarray:
     """Full-batch gradient descent: ``param.data -= lr * param.grad``, ``steps`` times.
 
@@ -442,8 +440,6 @@ def train(
         Binary cross-entropy with logits (for a model without output activation), or the
         mean squared error; means over all samples and outputs, as torch's defaults
         (:mod:`dlcourse.losses`).
-    callback : callable, optional
-        Called as ``callback(step, loss_value)`` after each update.
 
     Returns
     -------
@@ -460,8 +456,6 @@ def train(
     lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
     steps = check_int(steps, "steps", low=1)
     loss_fn, loss_grad = _LOSSES[check_option(loss, "loss", list(_LOSSES))]
-    if callback is not None:
-        check_callable(callback, "callback")
     if loss == "bce" and getattr(model, "output_activation", None) is not None:
         raise ValueError(
             "`loss='bce'` works on logits, but this MLP ends with output_activation="
@@ -504,6 +498,4 @@ def train(
                 f"training diverged at step {step} ({problem or 'the loss is not finite'}); "
                 f"try a smaller `lr` than {lr:g}."
             )
-        if callback is not None:
-            callback(step, float(history[step]))
     return history
