@@ -20,12 +20,10 @@ array([[12., 12., 17.],
 >>> conv_output_size(5, 3, stride=2, padding=1)
 3
 
-Conventions: shapes are NCHW as in torch (an unbatched (C, H, W) input works too, and for
-teaching a single (H, W) image with a (kH, kW) kernel); ``kernel_size``, ``stride`` and
-``padding`` are an int or a pair ``(h, w)``; padding adds zeros (``-inf`` for max pooling).
-The computation runs in float32 when the arrays are all float32, else in float64. The
-windows are a strided view of the padded input (no copy); a convolution copies them once
-into an "im2col" matrix and does one matrix product per image: no Python loop over pixels.
+Shapes are NCHW as in torch (also (C, H, W), and for teaching an (H, W) image with a
+(kH, kW) kernel); sizes are an int or a pair ``(h, w)``. All-float32 input is computed in
+float32, anything else in float64. No Python loop runs over pixels: the windows are a
+strided view of the padded input, copied once into an "im2col" matrix for a convolution.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """The MNIST handwritten digits, loaded from the copy shipped inside the course package.
 
-MNIST was created by Yann LeCun, Corinna Cortes and Christopher J. C. Burges
-(http://yann.lecun.com/exdb/mnist/) and is distributed under the Creative Commons
-Attribution-Share Alike 3.0 licence (CC BY-SA 3.0). Credit the authors wherever the data is
-shown: chapters print :data:`CREDIT` next to their first figure of digits.
+MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, under CC BY-SA 3.0:
+chapters print :data:`CREDIT` next to their first figure of digits.
 
 The four IDX files (gzip) live in ``dlcourse/data/mnist/`` with a README of their checksums
 and licence. :func:`load_mnist` parses them with NumPy, checks their SHA-256 and caches the
@@ -47,20 +45,16 @@ __all__ = [
     "to_tensors",
 ]
 
-MNIST_MEAN = 0.1307
-"""Mean pixel value of the training images after scaling to [0, 1]."""
-
-MNIST_STD = 0.3081
-"""Standard deviation of the training pixels after scaling to [0, 1]."""
-
+#: Mean and standard deviation of the training pixels scaled to [0, 1].
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+#: The ten class labels, the digits 0 to 9.
 CLASSES = tuple(range(10))
-"""The ten class labels, the digits 0 to 9."""
 
+#: One-line attribution to print wherever the data is shown.
 CREDIT = (
     "MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges, "
     "http://yann.lecun.com/exdb/mnist/ (CC BY-SA 3.0)"
 )
-"""One-line attribution to print wherever the data is shown."""
 
 SHA256 = {
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -70,8 +64,7 @@ SHA256 = {
 }
 """SHA-256 of each file's DECOMPRESSED bytes, as recorded in ``data/mnist/README.md``."""
 
-SPLITS = ("train", "test")
-"""The names accepted by :func:`load_mnist`."""
+SPLITS = ("train", "test")  #: the names accepted by :func:`load_mnist`
 
 _DATA_DIR = Path(__file__).parent / "data" / "mnist"
 _FILES = {  # split -> (images, labels), as names without the ".gz" suffix
