@@ -1,9 +1,9 @@
-"""Argument checking shared by every public function of :mod:`dlcourse`.
+"""Argument checks shared by every public function of :mod:`dlcourse` (module-internal API).
 
-A learner who passes the wrong thing should read *which* argument was wrong and *what was
-expected*, never a bare NumPy traceback from deep inside a helper. Every public function
-validates its inputs with these few functions, which raise :class:`TypeError` for the wrong
-kind of object and :class:`ValueError` for the right kind with a wrong value (shape, range).
+A learner who passes the wrong thing reads *which* argument was wrong and *what was
+expected*: :class:`TypeError` for the wrong kind of object, :class:`ValueError` for the right
+kind with a wrong value (shape, range). Each public function checks its arguments once, with
+these functions, and hands checked arrays to private helpers that do not check again.
 """
 
 from __future__ import annotations
@@ -16,19 +16,25 @@ import numpy as np
 
 __all__ = [
     "as_array",
+    "check_ax",
+    "check_axis",
+    "check_bool",
     "check_callable",
     "check_int",
     "check_option",
+    "check_pair",
+    "check_probability",
     "check_rng",
     "check_scalar",
+    "describe",
 ]
 
 
-def _describe(x: Any) -> str:
+def describe(x: Any) -> str:
     """A short description of ``x`` for error messages."""
     if isinstance(x, np.ndarray):
         return f"an array of shape {x.shape} and dtype {x.dtype}"
-    return f"{type(x).__name__} {x!r}" if not isinstance(x, (list, tuple)) else type(x).__name__
+    return type(x).__name__ if isinstance(x, (list, tuple)) else f"{type(x).__name__} {x!r}"
 
 
 def _shape_text(shape: Sequence[int | str | None]) -> str:
@@ -46,42 +52,14 @@ def as_array(
     allow_empty: bool = False,
     finite: bool = True,
 ) -> np.ndarray:
-    """Convert ``x`` to a NumPy array and check it, naming ``name`` in any error.
+    """``x`` (array-like or torch tensor) as a checked float64 (``dtype=int``: int64) array.
 
-    Parameters
-    ----------
-    x : array_like
-        The value passed by the caller.
-    name : str
-        The argument's name, as the caller wrote it (``"X"``, ``"weight"``).
-    ndim : int or tuple of int, optional
-        Allowed numbers of dimensions.
-    shape : sequence of int, str or None, optional
-        Expected shape. An ``int`` must match exactly; a ``str`` or ``None`` matches any
-        length (a ``str`` names the dimension in the error message, e.g. ``"n_samples"``).
-        Implies ``ndim=len(shape)``.
-    dtype : type, default float
-        ``float`` or ``int``: the array is converted to ``float64`` or ``int64``.
-        For ``int``, values that are not whole numbers are rejected.
-    allow_empty : bool, default False
-        Whether an array with no elements is acceptable.
-    finite : bool, default True
-        Reject NaN and infinite values.
-
-    Returns
-    -------
-    numpy.ndarray
-        A new or existing array of the requested dtype.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not numeric array-like (strings, ``None``, objects, booleans only).
-    ValueError
-        If the shape is wrong, the array is empty, or values are not finite.
+    ``shape`` entries that are ints must match; a str (the axis's name in messages) or None
+    matches any length. Rejects non-numbers (TypeError), a wrong ``ndim`` or shape, empty
+    arrays unless ``allow_empty``, NaN/inf unless not ``finite``, and non-whole ints.
     """
     if x is None or isinstance(x, (str, bytes, dict, set)):
-        raise TypeError(f"`{name}` must be a numeric array-like; got {_describe(x)}.")
+        raise TypeError(f"`{name}` must be a numeric array-like; got {describe(x)}.")
     if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
         x = x.detach().cpu().numpy()
     try:
@@ -91,10 +69,9 @@ def as_array(
             f"`{name}` must be a rectangular numeric array-like; could not convert it: {exc}"
         ) from None
     if arr.dtype == object or arr.dtype.kind in "USVOMm":
-        raise TypeError(f"`{name}` must hold numbers; got {_describe(x)}.")
+        raise TypeError(f"`{name}` must hold numbers; got {describe(x)}.")
     if arr.dtype.kind == "c":
         raise TypeError(f"`{name}` must hold real numbers; got complex values.")
-
     if shape is not None:
         ndim = len(shape)
     if ndim is not None:
@@ -105,7 +82,7 @@ def as_array(
             else:
                 expected = " or ".join(f"{d}-D" for d in allowed) + " array"
                 expected = ("an " if expected[0] == "8" else "a ") + expected
-            raise ValueError(f"`{name}` must be {expected}; got {_describe(arr)}.")
+            raise ValueError(f"`{name}` must be {expected}; got {describe(arr)}.")
     if shape is not None:
         for axis, (want, got) in enumerate(zip(shape, arr.shape)):
             if isinstance(want, int) and want != got:
@@ -115,7 +92,6 @@ def as_array(
                 )
     if not allow_empty and arr.size == 0:
         raise ValueError(f"`{name}` is empty; expected at least one value (got shape {arr.shape}).")
-
     if dtype is int:
         if arr.dtype.kind == "f":
             if finite and not np.all(np.isfinite(arr)):
@@ -123,8 +99,6 @@ def as_array(
             if not np.all(arr == np.round(arr)):
                 raise ValueError(f"`{name}` must hold whole numbers; got non-integer values.")
         return arr.astype(np.int64, copy=False)
-    if dtype is not float:
-        raise TypeError(f"`dtype` must be float or int; got {dtype!r}.")
     arr = arr.astype(np.float64, copy=False)
     if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"`{name}` contains NaN or infinite values; expected finite numbers.")
@@ -140,17 +114,9 @@ def check_scalar(
     low_inclusive: bool = True,
     high_inclusive: bool = True,
 ) -> float:
-    """Check that ``x`` is a finite real number within the given bounds; return it as float.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not a real number (``bool`` is rejected too).
-    ValueError
-        If ``x`` is NaN, infinite or outside ``[low, high]`` (or the open variant).
-    """
+    """A finite real number (not a bool) within ``[low, high]`` (or the open variant)."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {_describe(x)}.")
+        raise TypeError(f"`{name}` must be a real number; got {describe(x)}.")
     value = float(x)
     if not np.isfinite(value):
         raise ValueError(f"`{name}` must be finite; got {value}.")
@@ -158,16 +124,10 @@ def check_scalar(
     return value
 
 
-def check_int(
-    x: Any,
-    name: str,
-    *,
-    low: int | None = None,
-    high: int | None = None,
-) -> int:
-    """Check that ``x`` is an integer (not a bool, not a float) in ``[low, high]``."""
+def check_int(x: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """An integer (not a bool, not a float) in ``[low, high]``."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer; got {_describe(x)}.")
+        raise TypeError(f"`{name}` must be an integer; got {describe(x)}.")
     value = int(x)
     _check_bounds(value, name, low, high, True, True)
     return value
@@ -177,15 +137,21 @@ def _check_bounds(value, name, low, high, low_inclusive, high_inclusive) -> None
     too_low = low is not None and (value < low if low_inclusive else value <= low)
     too_high = high is not None and (value > high if high_inclusive else value >= high)
     if too_low or too_high:
-        left = "[" if low_inclusive else "("
-        right = "]" if high_inclusive else ")"
+        left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
         raise ValueError(f"`{name}` must be in {left}{lo}, {hi}{right}; got {value:g}.")
 
 
+def check_bool(x: Any, name: str) -> bool:
+    """True or False (NumPy bools too)."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False; got {describe(x)}.")
+    return bool(x)
+
+
 def check_option(x: Any, name: str, options: Sequence[Any]) -> Any:
-    """Check that ``x`` is one of ``options``; the error lists them."""
+    """One of ``options``; the error lists them."""
     try:
         ok = x in options
     except TypeError:
@@ -196,19 +162,74 @@ def check_option(x: Any, name: str, options: Sequence[Any]) -> Any:
     return x
 
 
+def check_pair(x: Any, name: str, low: int) -> tuple[int, int]:
+    """An int or a pair ``(h, w)`` of ints, each at least ``low``, as a pair."""
+    if isinstance(x, (tuple, list)):
+        if len(x) != 2:
+            raise ValueError(
+                f"`{name}` must be an int or a pair (h, w) of ints; "
+                f"got a {type(x).__name__} of length {len(x)}."
+            )
+        return (check_int(x[0], f"{name}[0]", low=low), check_int(x[1], f"{name}[1]", low=low))
+    if isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_)):
+        value = check_int(x, name, low=low)
+        return (value, value)
+    raise TypeError(f"`{name}` must be an int or a pair (h, w) of ints; got {describe(x)}.")
+
+
 def check_callable(f: Any, name: str) -> Callable:
-    """Check that ``f`` can be called."""
+    """Something that can be called."""
     if not callable(f):
-        raise TypeError(f"`{name}` must be callable (a function); got {_describe(f)}.")
+        raise TypeError(f"`{name}` must be callable (a function); got {describe(f)}.")
     return f
 
 
 def check_rng(seed: Any, name: str = "seed") -> np.random.Generator:
-    """Return a NumPy Generator from an integer seed (or pass a Generator through).
+    """A NumPy Generator from an integer seed >= 0 (a Generator passes through).
 
     Only explicit seeds are accepted, so that every random result in the course repeats.
     """
     if isinstance(seed, np.random.Generator):
         return seed
-    seed = check_int(seed, name, low=0)
-    return np.random.default_rng(seed)
+    return np.random.default_rng(check_int(seed, name, low=0))
+
+
+def check_axis(axis: Any, ndim: int) -> int:
+    """An axis of an ``ndim``-D array, ``-ndim <= axis < ndim``."""
+    axis = check_int(axis, "axis")
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"`axis` must be in [{-ndim}, {ndim - 1}] for an array with {ndim} "
+            f"dimension{'s' if ndim != 1 else ''}; got {axis}."
+        )
+    return axis
+
+
+def check_probability(p: Any, name: str = "p") -> float:
+    """A dropout probability in ``[0, 1)``; ``p = 1`` (allowed by torch) is rejected."""
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
+        raise TypeError(
+            f"`{name}` must be a real number in [0, 1), the probability of dropping each "
+            f"element; got {describe(p)}."
+        )
+    value = float(p)
+    if value == 1.0:
+        raise ValueError(
+            f"`{name}` must be in [0, 1); got 1. With {name} = 1 every element is dropped and "
+            "the output is all zeros (PyTorch allows it, dlcourse does not): nothing could "
+            "be learned through such a layer."
+        )
+    if not 0.0 <= value < 1.0:  # also catches NaN
+        raise ValueError(
+            f"`{name}` must be in [0, 1), the probability of dropping each element; got {p!r}."
+        )
+    return value
+
+
+def check_ax(ax: Any) -> Any:
+    """A matplotlib Axes (matplotlib is imported only here, when a drawing is asked for)."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes; got {type(ax).__name__}.")
+    return ax

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import _describe, as_array, check_callable, check_scalar
+from ._validation import as_array, check_callable, check_scalar, describe
 
-__all__ = ["GradcheckResult", "gradcheck", "numerical_gradient", "relative_error"]
+__all__ = ["GradcheckResult", "gradcheck", "numerical_gradient"]
 
 
 def _scalar_output(value: Any) -> float:
@@ -39,7 +39,7 @@ def _scalar_output(value: Any) -> float:
         value = value.detach().cpu().numpy()
     arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
     if arr is None or arr.dtype.kind not in "iuf":
-        raise TypeError(f"`f` must return a real number; got {_describe(value)}.")
+        raise TypeError(f"`f` must return a real number; got {describe(value)}.")
     if arr.ndim != 0:
         raise ValueError(
             f"`f` must return a scalar (one number, such as a loss); got an array of shape "
@@ -54,36 +54,16 @@ def _scalar_output(value: Any) -> float:
 def numerical_gradient(
     f: Callable[[np.ndarray], Any], x: ArrayLike, eps: float = 1e-6
 ) -> np.ndarray:
-    """Gradient of a scalar function by central differences, one entry at a time.
+    """Gradient of a scalar function ``f`` at ``x`` by central differences, entry by entry.
 
-    ``grad[i] = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``.
+    ``grad[i] = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, an array of ``x``'s shape.
 
-    If ``x`` is a float64 NumPy array, its entries are nudged **in place**, one at a time,
-    and each is restored to its exact original value before the next (also if ``f`` raises).
-    So ``f`` may ignore its argument and read ``x`` through something that shares it, such
-    as ``lambda _: loss(model)`` with ``x = model.layers[0].weight.data``. Any other ``x``
-    (a list, an integer or float32 array) is first copied to a float64 array.
-
-    Parameters
-    ----------
-    f : callable
-        ``f(x)`` returns one real number (a Python or NumPy scalar, or a 0-d array).
-    x : array_like of any shape
-        The point at which to differentiate.
-    eps : float, default 1e-6
-        The step (> 0). The truncation error is of order ``eps**2``; the rounding error of
-        order ``1e-16 * |f| / eps``: about 1e-6 balances the two for float64.
-
-    Returns
-    -------
-    numpy.ndarray of ``x``'s shape, dtype float64
-
-    Raises
-    ------
-    TypeError
-        If ``f`` is not callable or returns something that is not a number.
-    ValueError
-        If ``eps <= 0``, or ``f`` returns an array with a shape, NaN or infinity.
+    A float64 array ``x`` is nudged **in place**, one entry at a time, and restored exactly
+    (also if ``f`` raises), so ``f`` may ignore its argument and read ``x`` through something
+    that shares it (``lambda _: loss(model)`` with ``x = layer.weight.data``); any other
+    ``x`` is copied first. ``f(x)`` must return one finite number. ``eps > 0``: the
+    truncation error is of order ``eps**2``, the rounding error of ``1e-16 |f| / eps``; about
+    1e-6 balances the two in float64.
     """
     check_callable(f, "f")
     eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
@@ -105,29 +85,10 @@ def numerical_gradient(
     return grad
 
 
-def relative_error(a: ArrayLike, b: ArrayLike) -> np.ndarray:
-    """Elementwise relative error ``|a - b| / max(|a|, |b|)`` (0 where ``a == b``).
-
-    Symmetric in ``a`` and ``b``, in [0, 2], and independent of the scale: multiplying both
-    by 1000 does not change it. Take ``.max()`` for one number. For entries near 0 (where
-    any difference looks large relatively), look at the absolute error ``|a - b|`` too.
-
-    Parameters
-    ----------
-    a : array_like of any shape
-    b : array_like of the same shape
-
-    Returns
-    -------
-    numpy.ndarray of the same shape, dtype float64
-        A 0-d array for scalar inputs.
-    """
-    a = as_array(a, "a", allow_empty=True)
-    b = as_array(b, "b", allow_empty=True)
-    if a.shape != b.shape:
-        raise ValueError(f"`b` must have the same shape as `a`, {a.shape}; got shape {b.shape}.")
-    diff = np.abs(a - b)
-    scale = np.maximum(np.abs(a), np.abs(b))
+def _relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``|a - b| / max(|a|, |b|)`` elementwise (0 where both are 0). Private: only
+    :func:`gradcheck` reports it; no chapter calls it."""
+    diff, scale = np.abs(a - b), np.maximum(np.abs(a), np.abs(b))
     return np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
 
 
@@ -135,21 +96,9 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> np.ndarray:
 class GradcheckResult:
     """The outcome of :func:`gradcheck`; true in an ``if`` or ``assert`` when it passed.
 
-    Attributes
-    ----------
-    passed : bool
-        Whether every entry satisfies ``|analytic - numerical| <= atol + rtol * |numerical|``.
-    max_abs_error : float
-        The largest ``|analytic - numerical|``.
-    max_rel_error : float
-        The largest :func:`relative_error` of the two.
-    worst_index : tuple of int
-        Index (into ``x``) of the entry furthest outside its tolerance, or, if all pass,
-        closest to it: where to look first.
-    n_failed : int
-        Number of entries outside the tolerance.
-    analytic, numerical : numpy.ndarray of ``x``'s shape
-        The two gradients that were compared.
+    ``max_abs_error`` is the largest ``|analytic - numerical|``, ``max_rel_error`` the
+    largest ``|a - n| / max(|a|, |n|)``; ``worst_index`` is the entry furthest outside (or
+    closest to) its tolerance: where to look first; ``n_failed`` counts the entries outside.
     """
 
     passed: bool
@@ -192,23 +141,18 @@ def gradcheck(
     f : callable
         ``f(x)`` returns one real number.
     x : array_like of any shape
-        The point at which to check (nudged in place and restored if a float64 array; see
-        :func:`numerical_gradient`).
+        The point at which to check (see :func:`numerical_gradient`).
     analytic_grad : array_like of ``x``'s shape, or callable
-        The gradient to check, or a function returning it when called as ``analytic_grad(x)``
-        (called once, before the numerical gradient).
+        The gradient to check, or a function called once as ``analytic_grad(x)``.
     eps : float, default 1e-6
         Step of the central differences (> 0).
-    atol : float, default 1e-5
-        Absolute tolerance (>= 0).
-    rtol : float, default 1e-3
-        Relative tolerance (>= 0).
+    atol, rtol : float, default 1e-5 and 1e-3
+        Absolute and relative tolerances (>= 0).
 
     Returns
     -------
     GradcheckResult
-        ``passed``, ``max_abs_error``, ``max_rel_error``, ``worst_index`` (where), ``n_failed``
-        and both gradients. ``print(result)`` gives a one-line summary.
+        ``print(result)`` gives a one-line summary.
     """
     check_callable(f, "f")
     eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
@@ -235,7 +179,7 @@ def gradcheck(
     return GradcheckResult(
         passed=n_failed == 0,
         max_abs_error=float(abs_error.max()),
-        max_rel_error=float(relative_error(analytic, numerical).max()),
+        max_rel_error=float(_relative_error(analytic, numerical).max()),
         worst_index=tuple(int(i) for i in worst),
         n_failed=n_failed,
         analytic=analytic,

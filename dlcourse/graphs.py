@@ -22,16 +22,15 @@ picture of a forward pass and a backward pass can be read at a glance.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import _describe, check_scalar
-from .plotting import CLASS_COLORS, _check_ax
+from ._validation import check_ax, check_bool, check_scalar, describe
+from .plotting import CLASS_COLORS
 
-__all__ = ["GRAD_COLOR", "NODE_KINDS", "VALUE_COLOR", "Node", "draw_graph", "topological_order"]
+__all__ = ["GRAD_COLOR", "NODE_KINDS", "VALUE_COLOR", "Node", "draw_graph"]
 
 #: Colour of forward values (blue) and of gradients (vermillion): Okabe-Ito, colour-blind safe.
 VALUE_COLOR, GRAD_COLOR = CLASS_COLORS[0], CLASS_COLORS[3]
@@ -46,18 +45,8 @@ NODE_KINDS: dict[str, tuple[str, str]] = {
 
 
 class Node(NamedTuple):
-    """One node of a computational graph: where it is drawn, its label, its kind.
-
-    Parameters
-    ----------
-    x, y : float
-        Position in data coordinates (one unit is about two node widths).
-    label : str, optional
-        Text inside the node (MathText such as ``"$z_1$"`` is fine); the node's name by
-        default.
-    kind : {"op", "input", "param", "loss"}, default "op"
-        Inputs and parameters are drawn as boxes, computed values and the loss as circles.
-    """
+    """A node: position ``x, y`` (data units), ``label`` (default: its name; MathText is
+    fine) and ``kind``, one of :data:`NODE_KINDS` (inputs and parameters are boxes)."""
 
     x: float
     y: float
@@ -69,7 +58,7 @@ def _check_nodes(nodes: Any) -> dict[str, Node]:
     if not isinstance(nodes, Mapping):
         raise TypeError(
             "`nodes` must be a mapping of names to Node(x, y, label, kind) or (x, y) tuples; "
-            f"got {_describe(nodes)}."
+            f"got {describe(nodes)}."
         )
     if not nodes:
         raise ValueError("`nodes` is empty; declare at least one node.")
@@ -78,20 +67,15 @@ def _check_nodes(nodes: Any) -> dict[str, Node]:
         if not isinstance(name, str) or not name:
             raise TypeError(f"`nodes` must have non-empty strings as names; got {name!r}.")
         if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence):
-            raise TypeError(
-                f"`nodes[{name!r}]` must be Node(x, y, label, kind) or a tuple (x, y[, label"
-                f"[, kind]]); got {_describe(spec)}."
-            )
+            raise TypeError(f"`nodes[{name!r}]` must be Node(x, y, label, kind); got {spec!r}.")
         if not 2 <= len(spec) <= 4:
-            raise ValueError(
-                f"`nodes[{name!r}]` must have 2 to 4 entries (x, y, label, kind); got {len(spec)}."
-            )
+            raise ValueError(f"`nodes[{name!r}]` must be Node(x, y, label, kind); got {spec!r}.")
         node = Node(*spec)
         x = check_scalar(node.x, f"nodes[{name!r}].x")
         y = check_scalar(node.y, f"nodes[{name!r}].y")
         label = name if node.label is None else node.label
         if not isinstance(label, str):
-            raise TypeError(f"`nodes[{name!r}].label` must be a string; got {_describe(label)}.")
+            raise TypeError(f"`nodes[{name!r}].label` must be a string; got {describe(label)}.")
         if node.kind not in NODE_KINDS:
             raise ValueError(
                 f"`nodes[{name!r}].kind` must be one of {', '.join(map(repr, NODE_KINDS))}; "
@@ -105,7 +89,7 @@ def _check_edges(edges: Any, nodes: Mapping[str, Node], name: str = "edges") -> 
     if isinstance(edges, (str, bytes, Mapping)) or not isinstance(edges, Iterable):
         raise TypeError(
             f"`{name}` must be a list of (source, target) pairs of node names; got "
-            f"{_describe(edges)}."
+            f"{describe(edges)}."
         )
     checked, seen = [], set()
     for k, edge in enumerate(edges):
@@ -129,56 +113,28 @@ def _check_edges(edges: Any, nodes: Mapping[str, Node], name: str = "edges") -> 
     return checked
 
 
-def topological_order(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[str]:
-    """The nodes in an order where every edge points forward: an order for the forward pass.
-
-    Reversed, it is an order for the backward pass. Among nodes that could come next, the
-    one declared first is taken, so the order is the same every time.
-
-    Parameters
-    ----------
-    nodes : iterable of str
-        The node names (a mapping of names works too).
-    edges : iterable of (str, str)
-        ``(source, target)``: ``target`` is computed from ``source``.
-
-    Returns
-    -------
-    list of str
-
-    Raises
-    ------
-    ValueError
-        If an edge names an unknown node, or the edges contain a cycle (then no order
-        exists, and the graph is not a computational graph).
-    """
-    if isinstance(nodes, (str, bytes)) or not isinstance(nodes, Iterable):
-        raise TypeError(f"`nodes` must be an iterable of node names; got {_describe(nodes)}.")
-    names = list(nodes)
-    if len(set(names)) != len(names):
-        raise ValueError("`nodes` lists a name twice.")
-    edges = _check_edges(edges, dict.fromkeys(names))
+def _check_acyclic(names: list[str], edges: list[tuple[str, str]]) -> None:
+    """A ValueError if the edges contain a cycle (Kahn's algorithm: remove nodes with no
+    inputs until none is left; whatever remains lies on a cycle)."""
     n_inputs = dict.fromkeys(names, 0)
     for _, target in edges:
         n_inputs[target] += 1
-    order: list[str] = []
     ready = [n for n in names if n_inputs[n] == 0]
+    done = set()
     while ready:
-        node = ready.pop(0)
-        order.append(node)
+        node = ready.pop()
+        done.add(node)
         for source, target in edges:
             if source == node:
                 n_inputs[target] -= 1
                 if n_inputs[target] == 0:
                     ready.append(target)
-                    ready.sort(key=names.index)
-    if len(order) < len(names):
-        stuck = [n for n in names if n not in order]
+    if len(done) < len(names):
+        stuck = [n for n in names if n not in done]
         raise ValueError(
             f"`edges` contain a cycle through {', '.join(stuck)}: a computational graph "
             "must be acyclic (each value computed from values that come before it)."
         )
-    return order
 
 
 def _check_numbers(mapping: Any, nodes: Mapping[str, Node], name: str) -> dict[str, float]:
@@ -186,7 +142,7 @@ def _check_numbers(mapping: Any, nodes: Mapping[str, Node], name: str) -> dict[s
         return {}
     if not isinstance(mapping, Mapping):
         raise TypeError(
-            f"`{name}` must be a mapping of node names to numbers; got {_describe(mapping)}."
+            f"`{name}` must be a mapping of node names to numbers; got {describe(mapping)}."
         )
     checked = {}
     for key, value in mapping.items():
@@ -197,8 +153,6 @@ def _check_numbers(mapping: Any, nodes: Mapping[str, Node], name: str) -> dict[s
             )
         if isinstance(value, np.ndarray) and value.shape == ():
             value = value.item()
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}[{key!r}]` must be a real number; got {_describe(value)}.")
         checked[key] = check_scalar(value, f"{name}[{key!r}]")
     return checked
 
@@ -208,7 +162,7 @@ def _names(arg: Any, nodes: Mapping[str, Node], name: str) -> set[str]:
         return set()
     items = [arg] if isinstance(arg, str) else arg
     if not isinstance(items, Iterable):
-        raise TypeError(f"`{name}` must be a node name or a list of names; got {_describe(arg)}.")
+        raise TypeError(f"`{name}` must be a node name or a list of names; got {describe(arg)}.")
     items = list(items)
     for item in items:
         if item not in nodes:
@@ -218,9 +172,7 @@ def _names(arg: Any, nodes: Mapping[str, Node], name: str) -> set[str]:
     return set(items)
 
 
-def _format(value: float, fmt: str | None) -> str:
-    if fmt is not None:
-        return format(value, fmt)
+def _format(value: float) -> str:
     if value == int(value) and abs(value) < 1e6:
         return str(int(value))  # whole numbers in full: 19600, not 1.96e+04
     return format(value, ".4g")
@@ -235,10 +187,7 @@ def draw_graph(
     grads: Mapping[str, float] | None = None,
     highlight: str | Iterable[str] | None = None,
     highlight_edges: Iterable[tuple[str, str]] | None = None,
-    fmt: str | None = None,
-    grad_prefix: str = "∂ ",
     legend: bool = False,
-    node_size: float = 0.28,
     fontsize: float = 10,
 ) -> dict[str, Any]:
     """Draw a computational graph, with values and gradients written on it.
@@ -261,15 +210,8 @@ def draw_graph(
         Node(s) drawn with a thick outline: the current step.
     highlight_edges : iterable of (str, str), optional
         Edges drawn thick and dark: the values the current step uses.
-    fmt : str, optional
-        Format spec for the numbers, such as ``".3f"``; by default whole numbers are written
-        in full and others with 4 significant digits.
-    grad_prefix : str, default "∂ "
-        Written before each gradient, to tell it from a value at a glance.
     legend : bool, default False
         Add a legend that explains the two colours.
-    node_size : float, default 0.28
-        Radius of the circles (half the height of the boxes), in data units.
     fontsize : float, default 10
         Size of the labels; numbers are a little smaller.
 
@@ -279,19 +221,13 @@ def draw_graph(
         ``"nodes"``: {name: patch}, ``"labels"``: {name: Text}, ``"edges"``:
         {(source, target): FancyArrowPatch}, ``"values"`` and ``"grads"``: {name: Text} for
         the nodes that have one, and ``"legend"``: the Legend or None.
-
-    Raises
-    ------
-    TypeError, ValueError
-        For a malformed node, an edge or entry naming an unknown node, a repeated edge or a
-        cycle, or a value that is not a finite number.
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-    ax = _check_ax(ax)
+    ax = check_ax(ax)
     nodes = _check_nodes(nodes)
     edges = _check_edges(edges, nodes)
-    topological_order(nodes, edges)  # raises for a cycle
+    _check_acyclic(list(nodes), edges)
     values = _check_numbers(values, nodes, "values")
     grads = _check_numbers(grads, nodes, "grads")
     highlighted = _names(highlight, nodes, "highlight")
@@ -301,18 +237,8 @@ def draw_graph(
     unknown = bold_edges - set(edges)
     if unknown:
         raise ValueError(f"`highlight_edges` lists {sorted(unknown)}, which are not in `edges`.")
-    if fmt is not None:
-        if not isinstance(fmt, str):
-            raise TypeError(f"`fmt` must be a format spec string such as '.3f'; got {fmt!r}.")
-        try:
-            format(1.5, fmt)
-        except ValueError:
-            raise ValueError(f"`fmt` is not a valid format spec for numbers: {fmt!r}.") from None
-    if not isinstance(grad_prefix, str):
-        raise TypeError(f"`grad_prefix` must be a string; got {_describe(grad_prefix)}.")
-    if not isinstance(legend, (bool, np.bool_)):
-        raise TypeError(f"`legend` must be True or False; got {_describe(legend)}.")
-    r = check_scalar(node_size, "node_size", low=0.0, low_inclusive=False)
+    check_bool(legend, "legend")
+    r = 0.28  # radius of the circles, half the height of the boxes
     fontsize = check_scalar(fontsize, "fontsize", low=1.0)
 
     def boundary(node: Node, towards: Node) -> tuple[float, float]:
@@ -329,16 +255,10 @@ def draw_graph(
     for source, target in edges:
         a, b = nodes[source], nodes[target]
         bold = (source, target) in bold_edges
+        style = dict(mutation_scale=14, color="0.1", lw=2.6, zorder=2) if bold else {}
+        style = {"mutation_scale": 10, "color": "0.6", "lw": 1.0, "zorder": 1, **style}
         arrow = FancyArrowPatch(
-            boundary(a, b),
-            boundary(b, a),
-            arrowstyle="-|>",
-            mutation_scale=14 if bold else 10,
-            color="0.1" if bold else "0.6",
-            linewidth=2.6 if bold else 1.0,
-            shrinkA=0,
-            shrinkB=0,
-            zorder=2 if bold else 1,
+            boundary(a, b), boundary(b, a), arrowstyle="-|>", shrinkA=0, shrinkB=0, **style
         )
         ax.add_artist(arrow)  # not add_patch: the limits are set below, skip autoscaling
         artists["edges"][(source, target)] = arrow
@@ -347,52 +267,29 @@ def draw_graph(
     for name, node in nodes.items():
         shape, face = NODE_KINDS[node.kind]
         thick = name in highlighted
-        style = dict(
-            facecolor=face,
-            edgecolor="k" if thick else "0.35",
-            linewidth=3.0 if thick else 1.1,
-            zorder=3,
-        )
+        style = dict(fc=face, ec="k" if thick else "0.35", lw=3.0 if thick else 1.1, zorder=3)
         if shape == "circle":
             patch = Circle((node.x, node.y), r, **style)
         else:
-            patch = FancyBboxPatch(
-                (node.x - 1.5 * r, node.y - r),
-                3 * r,
-                2 * r,
-                boxstyle=f"round,pad=0,rounding_size={0.3 * r}",
-                **style,
-            )
+            corner = (node.x - 1.5 * r, node.y - r)
+            rounding = f"round,pad=0,rounding_size={0.3 * r}"
+            patch = FancyBboxPatch(corner, 3 * r, 2 * r, boxstyle=rounding, **style)
         ax.add_artist(patch)
         artists["nodes"][name] = patch
         artists["labels"][name] = ax.text(
             node.x, node.y, node.label, ha="center", va="center", fontsize=fontsize, zorder=4
         )
+        number = dict(ha="center", fontsize=0.9 * fontsize, zorder=5, bbox=number_box)
+        number["fontweight"] = "bold" if thick else "normal"
         if name in values:
+            text = _format(values[name])
             artists["values"][name] = ax.text(
-                node.x,
-                node.y + 1.12 * r,
-                _format(values[name], fmt),
-                ha="center",
-                va="bottom",
-                fontsize=0.9 * fontsize,
-                color=VALUE_COLOR,
-                fontweight="bold" if thick else "normal",
-                zorder=5,
-                bbox=number_box,
+                node.x, node.y + 1.12 * r, text, va="bottom", color=VALUE_COLOR, **number
             )
         if name in grads:
+            text = "∂ " + _format(grads[name])
             artists["grads"][name] = ax.text(
-                node.x,
-                node.y - 1.12 * r,
-                grad_prefix + _format(grads[name], fmt),
-                ha="center",
-                va="top",
-                fontsize=0.9 * fontsize,
-                color=GRAD_COLOR,
-                fontweight="bold" if thick else "normal",
-                zorder=5,
-                bbox=number_box,
+                node.x, node.y - 1.12 * r, text, va="top", color=GRAD_COLOR, **number
             )
 
     # Everything stays inside the limits set below, so layout engines need not measure it
@@ -413,22 +310,13 @@ def draw_graph(
     if legend:
         from matplotlib.lines import Line2D
 
+        grad_label = "∂ = ∂L/∂node (backward pass)"
         handles = [
             Line2D([], [], ls="none", marker="s", color=VALUE_COLOR, label="value (forward pass)"),
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker="s",
-                color=GRAD_COLOR,
-                label=f"{grad_prefix.strip() or 'gradient'} = ∂L/∂node (backward pass)",
-            ),
+            Line2D([], [], ls="none", marker="s", color=GRAD_COLOR, label=grad_label),
         ]
         artists["legend"] = ax.legend(
-            handles=handles,
-            loc="lower right",
-            fontsize=0.85 * fontsize,
-            frameon=False,
+            handles=handles, loc="lower right", fontsize=0.85 * fontsize, frameon=False,
             handlelength=1.0,
-        )
+        )  # fmt: skip
     return artists

@@ -11,52 +11,32 @@ PyTorch is imported only when these functions are called.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from matplotlib.axes import Axes
 
-from ._validation import as_array, check_int, check_option
+from ._validation import as_array, check_ax, check_int
 
-__all__ = ["mosaic", "plot_feature_maps", "plot_kernels", "record_activations"]
-
-
-def _leaf_layers(model) -> list[tuple[str, Any]]:
-    """The modules of ``model`` that have no children (the layers that compute)."""
-    leaves = [
-        (name, module)
-        for name, module in model.named_modules()
-        if not any(True for _ in module.children())
-    ]
-    return leaves
+__all__ = ["plot_feature_maps", "plot_kernels", "record_activations"]
 
 
-def record_activations(model, x, *, layers: Sequence[str] | None = None) -> OrderedDict:
-    """Run ``model(x)`` once and return the output of each layer, in the order computed.
+def record_activations(model, x) -> OrderedDict:
+    """Run ``model(x)`` once and return the output of every layer, in the order computed.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Any module: a ``Sequential``, a custom class, nested blocks.
+        Any module: a ``Sequential``, a custom class, nested blocks. Every leaf module (one
+        without submodules) is recorded, through forward hooks removed afterwards.
     x : torch.Tensor
         The input batch, e.g. of shape (N, C, H, W) for a CNN.
-    layers : sequence of str, optional
-        Names (as in ``model.named_modules()``) of the layers to record. By default every
-        leaf module (one without submodules) is recorded.
 
     Returns
     -------
     collections.OrderedDict of str -> torch.Tensor
-        Detached outputs, keyed by layer name, in the order the forward pass produced them.
-        A layer used twice in one pass appears twice, the second time as ``"name#2"``. The
-        model's own output is included under the key ``"output"``.
-
-    Notes
-    -----
-    The forward pass runs under ``torch.no_grad()`` and in the model's current mode (call
-    ``model.eval()`` first to record what the trained network computes at test time). The
-    hooks are removed even if the forward pass fails.
+        Detached outputs keyed by layer name (``"name#2"`` for a second use of a layer), then
+        the model's own output under ``"output"``. The pass runs under ``torch.no_grad()`` in
+        the model's current mode (call ``model.eval()`` first for test-time activations).
     """
     import torch
 
@@ -64,24 +44,9 @@ def record_activations(model, x, *, layers: Sequence[str] | None = None) -> Orde
         raise TypeError(f"`model` must be a torch.nn.Module; got {type(model).__name__}.")
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"`x` must be a torch.Tensor (a batch of inputs); got {type(x).__name__}.")
-    modules = dict(model.named_modules())
-    if layers is None:
-        chosen = _leaf_layers(model)
-        if not chosen or (len(chosen) == 1 and chosen[0][1] is model and not chosen[0][0]):
-            chosen = [(type(model).__name__, model)]
-    else:
-        if isinstance(layers, str) or not isinstance(layers, Sequence):
-            raise TypeError("`layers` must be a list of layer names such as ['0', '3'].")
-        if not layers:
-            raise ValueError("`layers` is empty; name at least one layer, or pass None for all.")
-        unknown = [name for name in layers if name not in modules]
-        if unknown:
-            known = [name for name in modules if name]
-            raise ValueError(
-                f"`layers` names {unknown}, which the model does not have; its layers are {known}."
-            )
-        chosen = [(name, modules[name]) for name in layers]
-
+    chosen = [(n, m) for n, m in model.named_modules() if next(m.children(), None) is None]
+    if chosen == [("", model)]:
+        chosen = [(type(model).__name__, model)]
     recorded: OrderedDict[str, Any] = OrderedDict()
 
     def hook_for(name):
@@ -107,26 +72,12 @@ def record_activations(model, x, *, layers: Sequence[str] | None = None) -> Orde
     return recorded
 
 
-def mosaic(maps, *, ncols: int | None = None, gap: int = 1, normalize: str = "each"):
-    """Tile maps of shape (n, H, W) into one 2-D image with gaps of NaN between them.
+def _mosaic(maps, *, ncols: int | None = None, normalize: bool = True):
+    """Tile maps (n, H, W), (1, n, H, W) or (H, W) into one image, with NaN gaps between.
 
-    Parameters
-    ----------
-    maps : array_like of shape (n, H, W), (1, n, H, W) or (H, W)
-    ncols : int, optional
-        Tiles per row; about ``sqrt(n)`` by default.
-    gap : int, default 1
-        Pixels of NaN between tiles.
-    normalize : {"each", "all", "none"}, default "each"
-        Scale each map to [0, 1] on its own (shows every map's pattern), all maps together
-        (shows which maps respond most), or not at all.
-
-    Returns
-    -------
-    numpy.ndarray of shape (rows * (H + gap) - gap, ncols * (W + gap) - gap)
+    Private (was public; no chapter calls it): the drawing functions below use it.
+    ``normalize`` scales each map to [0, 1] on its own.
     """
-    if hasattr(maps, "detach"):
-        maps = maps.detach().cpu().numpy()
     maps = as_array(maps, "maps", ndim=(2, 3, 4))
     if maps.ndim == 4:
         if maps.shape[0] != 1:
@@ -137,18 +88,14 @@ def mosaic(maps, *, ncols: int | None = None, gap: int = 1, normalize: str = "ea
         maps = maps[0]
     if maps.ndim == 2:
         maps = maps[None]
-    check_option(normalize, "normalize", ("each", "all", "none"))
-    gap = check_int(gap, "gap", low=0, high=10)
+    gap = 1
     n, h, w = maps.shape
     ncols = int(np.ceil(np.sqrt(n))) if ncols is None else check_int(ncols, "ncols", low=1)
     rows = int(np.ceil(n / ncols))
-    if normalize == "each":
+    if normalize:
         low = maps.min(axis=(1, 2), keepdims=True)
         span = maps.max(axis=(1, 2), keepdims=True) - low
         maps = (maps - low) / np.where(span > 0, span, 1.0)
-    elif normalize == "all":
-        span = maps.max() - maps.min()
-        maps = (maps - maps.min()) / (span if span > 0 else 1.0)
     image = np.full((rows * (h + gap) - gap, ncols * (w + gap) - gap), np.nan)
     for i in range(n):
         r, c = divmod(i, ncols)
@@ -161,8 +108,6 @@ def plot_feature_maps(
     maps,
     *,
     ncols: int | None = None,
-    cmap: str = "viridis",
-    normalize: str = "each",
     title: str | None = None,
 ):
     """Draw every feature map of one layer, tiled, on ``ax``.
@@ -174,20 +119,15 @@ def plot_feature_maps(
         One example's output of a convolution, activation or pooling layer.
     ncols : int, optional
         Maps per row.
-    cmap : str, default "viridis"
-        A perceptually uniform colour map.
-    normalize : {"each", "all", "none"}, default "each"
-        See :func:`mosaic`.
     title : str, optional
 
     Returns
     -------
     matplotlib.image.AxesImage
     """
-    if not isinstance(ax, Axes):
-        raise TypeError(f"`ax` must be a matplotlib Axes; got {type(ax).__name__}.")
-    image = mosaic(maps, ncols=ncols, normalize=normalize)
-    artist = ax.imshow(image, cmap=cmap, interpolation="nearest")
+    ax = check_ax(ax)
+    image = _mosaic(maps, ncols=ncols)  # each map scaled to [0, 1] on its own
+    artist = ax.imshow(image, cmap="viridis", interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title is not None:
@@ -210,16 +150,13 @@ def plot_kernels(ax, weight, *, title: str | None = None):
     -------
     matplotlib.image.AxesImage
     """
-    if not isinstance(ax, Axes):
-        raise TypeError(f"`ax` must be a matplotlib Axes; got {type(ax).__name__}.")
-    if hasattr(weight, "detach"):
-        weight = weight.detach().cpu().numpy()
+    ax = check_ax(ax)
     weight = as_array(weight, "weight", ndim=4)
     out_channels, in_channels, kh, kw = weight.shape
-    image = mosaic(
+    image = _mosaic(
         weight.reshape(out_channels * in_channels, kh, kw),
         ncols=in_channels if in_channels > 1 else None,
-        normalize="none",
+        normalize=False,
     )
     limit = float(np.nanmax(np.abs(image))) or 1.0
     artist = ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")

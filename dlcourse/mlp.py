@@ -1,11 +1,8 @@
 """A small multi-layer perceptron in NumPy, with PyTorch's names, trained by gradient descent.
 
-This module is a box the course opens in the chapter on backpropagation. Every layer has a
-``forward`` that computes its output and remembers what its ``backward`` will need, and a
-``backward`` that turns the gradient of the loss with respect to its output
-(``grad_output``) into the gradient with respect to its input, adding the gradients of its
-parameters into ``param.grad`` on the way. A network is a list of layers: its forward runs
-them in order, its backward in reverse.
+A layer's ``forward`` computes its output and remembers what ``backward`` needs; its
+``backward`` turns ``grad_output`` (dL/d output) into dL/d input, adding the parameters'
+gradients into ``param.grad``. A network runs its layers forward, then backward in reverse.
 
 >>> import numpy as np
 >>> from dlcourse.mlp import MLP, train
@@ -16,73 +13,39 @@ them in order, its backward in reverse.
 >>> model.predict(X).tolist()
 [0, 1, 1, 0]
 
-Names and shapes follow ``torch.nn``: ``Linear.weight`` has shape
-(out_features, in_features), :meth:`MLP.parameters` lists ``[w0, b0, w1, b1, ...]`` and
-:meth:`MLP.state_dict` uses the keys of the equivalent ``torch.nn.Sequential``
-(``"0.weight"``, ``"0.bias"``, ``"2.weight"``, ...), so weights can be copied both ways.
-
-Differences from PyTorch, on purpose:
-
-* gradients are arrays of zeros after :meth:`~Module.zero_grad` (torch sets them to None);
-* ``backward`` may be called several times after one ``forward`` (like torch's
-  ``retain_graph=True``); each call adds into ``.grad``;
-* ``backward`` before any ``forward`` raises a :class:`RuntimeError`.
-
-Like torch modules, every module is in training mode after construction;
-:meth:`Module.eval` switches it (and its layers) to evaluation mode and :meth:`Module.train`
-back. Only :class:`Dropout` behaves differently in the two modes: it drops units in training
-mode and is the identity in evaluation mode. ``MLP(..., dropout=p)`` puts a Dropout layer
-after every hidden activation, as ``torch.nn.Sequential(Linear, ReLU, Dropout, ...)`` would.
+Shapes and names follow ``torch.nn`` (``Linear.weight`` is (out, in); ``state_dict`` keys
+are those of ``torch.nn.Sequential``). Differences, on purpose: ``zero_grad`` leaves zeros
+(torch: None); ``backward`` may run several times after one ``forward``, adding each time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import activations as act
-from ._validation import as_array, check_callable, check_int, check_option, check_rng, check_scalar
-from .regularization import check_dropout_probability, dropout_mask
+from . import losses
+from ._validation import (
+    as_array,
+    check_bool,
+    check_int,
+    check_option,
+    check_probability,
+    check_rng,
+    check_scalar,
+)
+from .activations import ACTIVATIONS, sigmoid
+from .regularization import dropout_mask
 
-__all__ = [
-    "ACTIVATION_LAYERS",
-    "ELU",
-    "MLP",
-    "Activation",
-    "Dropout",
-    "Identity",
-    "LeakyReLU",
-    "Linear",
-    "Module",
-    "Parameter",
-    "ReLU",
-    "Sigmoid",
-    "Tanh",
-    "train",
-]
+__all__ = ["MLP", "Activation", "Dropout", "Linear", "Module", "Parameter", "train"]
 
 
 class Parameter:
-    """A learnable array and the gradient of the loss with respect to it.
+    """A learnable array ``data`` and the gradient ``grad`` (zeros until a backward pass).
 
-    Like micrograd's ``Value`` (``.data``, ``.grad``), for a whole array at once.
-
-    Parameters
-    ----------
-    data : array_like
-        Initial value; copied to a float64 array.
-    name : str, default "data"
-        Name used in error messages.
-
-    Attributes
-    ----------
-    data : numpy.ndarray
-        The value. Update it in place (``p.data -= lr * p.grad``).
-    grad : numpy.ndarray, same shape as ``data``
-        The accumulated gradient; zeros until a backward pass adds to it.
+    Like micrograd's ``Value`` for a whole array; update in place: ``p.data -= lr * p.grad``.
     """
 
     def __init__(self, data: ArrayLike, *, name: str = "data") -> None:
@@ -105,17 +68,8 @@ class Parameter:
 
 
 class Module:
-    """Base class of the layers and of :class:`MLP` (as ``torch.nn.Module``).
-
-    A subclass implements :meth:`forward` and :meth:`backward`, and :meth:`parameters` if it
-    has any. Calling the module calls :meth:`forward`.
-
-    Attributes
-    ----------
-    training : bool
-        True in training mode (the default), False in evaluation mode; set it with
-        :meth:`train` and :meth:`eval`, as in torch.
-    """
+    """Base class of the layers and of :class:`MLP`, as ``torch.nn.Module``: a subclass
+    implements :meth:`forward`, :meth:`backward` and, if it has any, :meth:`parameters`."""
 
     training: bool = True
 
@@ -124,10 +78,7 @@ class Module:
         raise NotImplementedError
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """Gradient with respect to the input of the last :meth:`forward`.
-
-        Also adds the gradients of the parameters into their ``.grad``.
-        """
+        """Gradient with respect to the last input; adds the parameters' gradients."""
         raise NotImplementedError
 
     def parameters(self) -> list[Parameter]:
@@ -140,24 +91,18 @@ class Module:
             p.zero_grad()
 
     def children(self) -> list[Module]:
-        """The modules directly inside this one (none for a layer), as in torch."""
+        """The modules directly inside this one (none for a layer)."""
         return []
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (``mode=True``) or evaluation mode, here and in every child.
-
-        As ``torch.nn.Module.train``; it returns the module itself, so
-        ``model.train().forward(x)`` works. Only :class:`Dropout` behaves differently.
-        """
-        if not isinstance(mode, (bool, np.bool_)):
-            raise TypeError(f"`mode` must be True or False; got {mode!r}.")
-        self.training = bool(mode)
+        """Set training mode (or evaluation mode for ``mode=False``) here and in every child."""
+        self.training = check_bool(mode, "mode")
         for child in self.children():
             child.train(mode)
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode: the same as ``train(False)``, as ``torch.nn.Module.eval``."""
+        """Set evaluation mode: ``train(False)``."""
         return self.train(False)
 
     def __call__(self, x: ArrayLike) -> np.ndarray:
@@ -174,26 +119,11 @@ class Module:
         return x
 
 
-# ----------------------------------------------------------------------------- Linear
-
-
 class Linear(Module):
     """A fully connected layer ``y = x @ weight.T + bias``, as ``torch.nn.Linear``.
 
-    Parameters
-    ----------
-    in_features : int
-        Size of each input sample (>= 1).
-    out_features : int
-        Size of each output sample (>= 1).
-    seed : int or numpy.random.Generator
-        Seed for the initialisation. As in torch, ``weight`` and ``bias`` are drawn from
-        ``U(-1/sqrt(in_features), 1/sqrt(in_features))`` (weight first).
-
-    Attributes
-    ----------
-    weight : Parameter of shape (out_features, in_features)
-    bias : Parameter of shape (out_features,)
+    As in torch, ``weight`` (out_features, in_features) and then ``bias`` (out_features,)
+    are drawn from ``U(-1/sqrt(in_features), 1/sqrt(in_features))``, here with ``seed``.
     """
 
     def __init__(
@@ -212,40 +142,14 @@ class Linear(Module):
         return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
 
     def forward(self, x: ArrayLike) -> np.ndarray:
-        """``x @ weight.T + bias``.
-
-        Parameters
-        ----------
-        x : array_like of shape (n_samples, in_features)
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples, out_features)
-        """
+        """``x @ weight.T + bias``: (n_samples, in_features) -> (n_samples, out_features)."""
         x = as_array(x, "x", shape=("n_samples", self.in_features))
-        self._x = x  # saved for backward
+        self._x = x
         return x @ self.weight.data.T + self.bias.data
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """Gradients of ``y = x @ W.T + b``; adds ``dL/dW`` and ``dL/db`` into ``.grad``.
-
-        With ``g = dL/dy`` of shape (n_samples, out_features):
-        ``dL/dW = g.T @ x``, ``dL/db = g.sum(axis=0)``, ``dL/dx = g @ W``.
-
-        Parameters
-        ----------
-        grad_output : array_like of shape (n_samples, out_features)
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples, in_features)
-            ``dL/dx``.
-
-        Raises
-        ------
-        RuntimeError
-            If called before :meth:`forward`.
-        """
+        """With ``g = dL/dy``: adds ``g.T @ x`` to ``weight.grad`` and ``g.sum(0)`` to
+        ``bias.grad``; returns ``dL/dx = g @ W``, shape (n_samples, in_features)."""
         x = self._saved_input()
         g = as_array(grad_output, "grad_output", shape=(x.shape[0], self.out_features))
         self.weight.grad += g.T @ x
@@ -257,240 +161,82 @@ class Linear(Module):
         return [self.weight, self.bias]
 
 
-# ------------------------------------------------------------------------ activations
+_TORCH_NAMES = {
+    "identity": "Identity",
+    "sigmoid": "Sigmoid",
+    "tanh": "Tanh",
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "elu": "ELU",
+}
 
 
 class Activation(Module):
-    """Base class of the elementwise activation layers (no parameters).
+    """An elementwise activation layer: a pair of :data:`dlcourse.activations.ACTIVATIONS`.
 
-    ``forward`` applies :attr:`function` and remembers its input; ``backward`` multiplies the
-    upstream gradient by :attr:`derivative` at that input (chain rule, elementwise). The
-    functions are those of :mod:`dlcourse.activations`.
+    ``Activation("relu")`` is ``torch.nn.ReLU()``: ``forward`` applies the function ``f``
+    and remembers its input ``x``; ``backward`` returns ``grad_output * f'(x)``. ``name`` is
+    one of ``"identity"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"`` (slope
+    0.1) and ``"elu"`` (alpha 1).
     """
 
-    name = "identity"
-
-    def __init__(self) -> None:
+    def __init__(self, name: str = "relu") -> None:
+        self.name = check_option(name, "name", list(ACTIVATIONS))
+        self.function, self.derivative = ACTIVATIONS[name]
         self._x: np.ndarray | None = None
 
-    def function(self, x: np.ndarray) -> np.ndarray:
-        """The activation, ``f(x)``."""
-        return act.identity(x)
-
-    def derivative(self, x: np.ndarray) -> np.ndarray:
-        """Its derivative, ``f'(x)``."""
-        return act.identity_grad(x)
-
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        return f"{_TORCH_NAMES[self.name]}()"
 
     def forward(self, x: ArrayLike) -> np.ndarray:
-        """``f(x)``, elementwise; any shape."""
-        x = as_array(x, "x")
-        self._x = x  # saved for backward
-        return self.function(x)
+        """``f(x)``, elementwise, any shape."""
+        self._x = as_array(x, "x")
+        return self.function(self._x)
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """``grad_output * f'(x)`` for the ``x`` of the last forward (same shape).
-
-        Raises
-        ------
-        RuntimeError
-            If called before :meth:`forward`.
-        """
+        """``grad_output * f'(x)`` for the ``x`` of the last forward."""
         x = self._saved_input()
-        g = as_array(grad_output, "grad_output", shape=x.shape)
-        return g * self.derivative(x)
-
-
-class Identity(Activation):
-    """``f(x) = x``, as ``torch.nn.Identity``."""
-
-
-class Sigmoid(Activation):
-    """The logistic sigmoid, as ``torch.nn.Sigmoid``; see :func:`dlcourse.activations.sigmoid`."""
-
-    name = "sigmoid"
-
-    def function(self, x: np.ndarray) -> np.ndarray:
-        return act.sigmoid(x)
-
-    def derivative(self, x: np.ndarray) -> np.ndarray:
-        return act.sigmoid_grad(x)
-
-
-class Tanh(Activation):
-    """The hyperbolic tangent, as ``torch.nn.Tanh``."""
-
-    name = "tanh"
-
-    def function(self, x: np.ndarray) -> np.ndarray:
-        return act.tanh(x)
-
-    def derivative(self, x: np.ndarray) -> np.ndarray:
-        return act.tanh_grad(x)
-
-
-class ReLU(Activation):
-    """``max(0, x)``, as ``torch.nn.ReLU`` (derivative 0 at ``x = 0``)."""
-
-    name = "relu"
-
-    def function(self, x: np.ndarray) -> np.ndarray:
-        return act.relu(x)
-
-    def derivative(self, x: np.ndarray) -> np.ndarray:
-        return act.relu_grad(x)
-
-
-class LeakyReLU(Activation):
-    """The leaky ReLU, as ``torch.nn.LeakyReLU`` but with the course's default slope 0.1.
-
-    Parameters
-    ----------
-    negative_slope : float, default 0.1
-        Slope for negative inputs (>= 0). **torch's default is 0.01.**
-    """
-
-    name = "leaky_relu"
-
-    def __init__(self, negative_slope: float = 0.1) -> None:
-        super().__init__()
-        self.negative_slope = check_scalar(negative_slope, "negative_slope", low=0.0)
-
-    def __repr__(self) -> str:
-        return f"LeakyReLU(negative_slope={self.negative_slope:g})"
-
-    def function(self, x: np.ndarray) -> np.ndarray:
-        return act.leaky_relu(x, self.negative_slope)
-
-    def derivative(self, x: np.ndarray) -> np.ndarray:
-        return act.leaky_relu_grad(x, self.negative_slope)
-
-
-class ELU(Activation):
-    """The exponential linear unit, as ``torch.nn.ELU``.
-
-    Parameters
-    ----------
-    alpha : float, default 1.0
-        Scale of the negative part (> 0).
-    """
-
-    name = "elu"
-
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__()
-        self.alpha = check_scalar(alpha, "alpha", low=0.0, low_inclusive=False)
-
-    def __repr__(self) -> str:
-        return f"ELU(alpha={self.alpha:g})"
-
-    def function(self, x: np.ndarray) -> np.ndarray:
-        return act.elu(x, self.alpha)
-
-    def derivative(self, x: np.ndarray) -> np.ndarray:
-        return act.elu_grad(x, self.alpha)
-
-
-ACTIVATION_LAYERS: dict[str, type[Activation]] = {
-    "identity": Identity,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "elu": ELU,
-}
-"""Activation layer classes by name (the names of :data:`dlcourse.activations.ACTIVATIONS`)."""
-
-
-# ---------------------------------------------------------------------------- Dropout
+        return as_array(grad_output, "grad_output", shape=x.shape) * self.derivative(x)
 
 
 class Dropout(Module):
     """Inverted dropout, as ``torch.nn.Dropout``; see :func:`dlcourse.regularization.dropout`.
 
-    In training mode, :meth:`forward` draws a fresh keep-mask (each element kept with
-    probability ``1 - p``), zeroes the dropped elements and multiplies the kept ones by
-    ``1 / (1 - p)``; :meth:`backward` applies the *same* mask and scale to the gradient. In
-    evaluation mode (after :meth:`~Module.eval`) both are the identity.
-
-    Parameters
-    ----------
-    p : float, default 0.5
-        Probability of dropping each element, in ``[0, 1)`` (torch also allows 1).
-    seed : int or numpy.random.Generator
-        Where the masks come from. With the same seed, the first forward pass in training
-        mode gives the same result as ``dropout(x, p, rng=seed)``.
-
-    Attributes
-    ----------
-    p : float
-    mask : numpy.ndarray of bool or None
-        The keep-mask of the last forward pass in training mode (None in evaluation mode).
+    In training mode ``forward`` draws a keep-mask from ``seed`` and ``backward`` applies
+    the same ``mask / (1 - p)`` to the gradient; in evaluation mode both are the identity.
     """
 
     def __init__(self, p: float = 0.5, *, seed: int | np.random.Generator) -> None:
-        self.p = check_dropout_probability(p)
+        self.p = check_probability(p)
         self.rng = check_rng(seed)
         self._x: np.ndarray | None = None
-        self._mask: np.ndarray | None = None
-
-    @property
-    def mask(self) -> np.ndarray | None:
-        """The keep-mask used by the last forward pass (None if it was the identity)."""
-        return self._mask
+        self.mask: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
 
     def forward(self, x: ArrayLike) -> np.ndarray:
-        """``x * mask / (1 - p)`` in training mode, ``x`` itself in evaluation mode.
-
-        Parameters
-        ----------
-        x : array_like of any shape, usually (n_samples, n_units)
-
-        Returns
-        -------
-        numpy.ndarray of the same shape
-        """
+        """``x * mask / (1 - p)`` in training mode, ``x`` itself in evaluation mode."""
         x = as_array(x, "x")
-        self._x = x  # saved for backward (its shape)
+        self._x = x
         if not self.training or self.p == 0.0:
-            self._mask = None
+            self.mask = None
             return x
-        self._mask = dropout_mask(x.shape, self.p, rng=self.rng)
-        return x * self._mask / (1.0 - self.p)
+        self.mask = dropout_mask(x.shape, self.p, rng=self.rng)
+        return x * self.mask / (1.0 - self.p)
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """``grad_output * mask / (1 - p)``, with the mask of the last forward pass.
-
-        A dropped unit contributed nothing to the output, so it gets no gradient; a kept one
-        passes the gradient on, scaled like its value. After a forward pass in evaluation
-        mode the gradient passes unchanged.
-
-        Raises
-        ------
-        RuntimeError
-            If called before :meth:`forward`.
-        """
+        """``grad_output * mask / (1 - p)``: a dropped unit gets no gradient."""
         x = self._saved_input()
         g = as_array(grad_output, "grad_output", shape=x.shape)
-        if self._mask is None:
-            return g
-        return g * self._mask / (1.0 - self.p)
-
-
-# -------------------------------------------------------------------------------- MLP
+        return g if self.mask is None else g * self.mask / (1.0 - self.p)
 
 
 class MLP(Module):
     """A multi-layer perceptron: Linear layers with an activation between them.
 
     ``MLP([2, 8, 8, 1], "relu")`` is ``Linear(2, 8), ReLU, Linear(8, 8), ReLU, Linear(8, 1)``,
-    the same as ``torch.nn.Sequential`` with those layers. The last Linear layer is followed
-    by ``output_activation`` if one is given; by default the network outputs raw scores
+    as ``torch.nn.Sequential`` with those layers. By default the network outputs raw scores
     (logits), which is what :func:`train` expects for ``loss="bce"``.
 
     Parameters
@@ -498,18 +244,15 @@ class MLP(Module):
     layer_sizes : sequence of int
         ``[in_features, hidden_1, ..., out_features]``: at least 2 sizes, each >= 1.
     activation : str, default "relu"
-        Hidden activation, a key of :data:`ACTIVATION_LAYERS`: ``"relu"``, ``"leaky_relu"``
-        (slope 0.1), ``"elu"`` (alpha 1), ``"tanh"``, ``"sigmoid"`` or ``"identity"``.
+        Hidden activation, a name of :data:`dlcourse.activations.ACTIVATIONS`.
     output_activation : str or None, default None
-        Activation after the last layer (same names), or None for none.
+        Activation after the last layer (same names), or None.
     dropout : float, default 0.0
-        If > 0, a :class:`Dropout` layer with this ``p`` follows every hidden activation
-        (``Linear, ReLU, Dropout, Linear, ...``), and the layer numbers in
-        :meth:`state_dict` count it, as in ``torch.nn.Sequential``. In ``[0, 1)``.
+        If > 0, a :class:`Dropout` layer with this ``p`` follows every hidden activation and
+        counts in the layer numbers of :meth:`state_dict`, as in torch. In ``[0, 1)``.
     seed : int or numpy.random.Generator
-        Seed for the initialisation (layer by layer, as :class:`Linear`): the same seed
-        gives the same weights, with or without dropout. The Dropout layers draw their
-        masks from the same generator, after the initialisation.
+        Seed of the initialisation (layer by layer, as :class:`Linear`), then of the dropout
+        masks: the same seed gives the same weights, with or without dropout.
 
     Attributes
     ----------
@@ -539,27 +282,24 @@ class MLP(Module):
                 f"[2, 8, 1]; got {list(layer_sizes)!r}."
             )
         sizes = tuple(check_int(s, f"layer_sizes[{i}]", low=1) for i, s in enumerate(layer_sizes))
-        names = list(ACTIVATION_LAYERS)
-        self.activation = check_option(activation, "activation", names)
-        if output_activation is not None:
-            check_option(output_activation, "output_activation", [None, *names])
+        self.activation = check_option(activation, "activation", list(ACTIVATIONS))
+        check_option(output_activation, "output_activation", [None, *ACTIVATIONS])
         self.output_activation = output_activation
-        self.dropout = check_dropout_probability(dropout, "dropout")
+        self.dropout = check_probability(dropout, "dropout")
         rng = check_rng(seed)
-
         self.layer_sizes = sizes
         self.layers: list[Module] = []
         for i, (n_in, n_out) in enumerate(pairwise(sizes)):
             self.layers.append(Linear(n_in, n_out, seed=rng))
             if i < len(sizes) - 2:
-                self.layers.append(ACTIVATION_LAYERS[activation]())
+                self.layers.append(Activation(activation))
                 if self.dropout > 0:
                     self.layers.append(Dropout(self.dropout, seed=rng))
         if output_activation is not None:
-            self.layers.append(ACTIVATION_LAYERS[output_activation]())
+            self.layers.append(Activation(output_activation))
 
     def children(self) -> list[Module]:
-        """The layers, :attr:`layers` (so :meth:`train` and :meth:`eval` reach them)."""
+        """The layers."""
         return list(self.layers)
 
     @property
@@ -577,40 +317,15 @@ class MLP(Module):
         return f"MLP(\n{inner}\n)"
 
     def forward(self, x: ArrayLike) -> np.ndarray:
-        """Run the layers in order.
-
-        Parameters
-        ----------
-        x : array_like of shape (n_samples, in_features)
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples, out_features)
-        """
+        """Run the layers in order: (n_samples, in_features) -> (n_samples, out_features)."""
         x = as_array(x, "x", shape=("n_samples", self.in_features))
         for layer in self.layers:
             x = layer.forward(x)
         return x
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """Backpropagate: run the layers' backward in reverse order.
-
-        Parameters
-        ----------
-        grad_output : array_like of shape (n_samples, out_features)
-            Gradient of the loss with respect to the output of the last :meth:`forward`.
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples, in_features)
-            Gradient of the loss with respect to the input ``x``. The gradients of all
-            parameters are added into their ``.grad``.
-
-        Raises
-        ------
-        RuntimeError
-            If called before :meth:`forward`.
-        """
+        """Backpropagate ``grad_output`` (n_samples, out_features) through the layers in
+        reverse, adding every parameter's gradient; return dL/dx (n_samples, in_features)."""
         if getattr(self.layers[-1], "_x", None) is None:
             raise RuntimeError(
                 "MLP.backward() was called before forward(): run a forward pass first, so the "
@@ -626,10 +341,7 @@ class MLP(Module):
         return [p for layer in self.layers for p in layer.parameters()]
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
-        """``[("0.weight", w0), ("0.bias", b0), ("2.weight", w1), ...]``, torch's names.
-
-        The number is the layer's position in :attr:`layers` (activations count).
-        """
+        """``[("0.weight", w0), ("0.bias", b0), ("2.weight", w1), ...]``, torch's names."""
         return [
             (f"{i}.{name}", getattr(layer, name))
             for i, layer in enumerate(self.layers)
@@ -637,27 +349,12 @@ class MLP(Module):
             for name in ("weight", "bias")
         ]
 
-    # ----------------------------------------------------------- binary classification
-
     def predict_proba(self, x: ArrayLike) -> np.ndarray:
-        """Probability of class 1 for a binary classifier.
+        """Probability of class 1 (n_samples,) for a binary classifier (one output).
 
-        The network must have one output. Without an output activation the output is read
-        as a logit and passed through the sigmoid; with ``output_activation="sigmoid"`` it is
-        already a probability. The forward pass here does not replace what the last
-        :meth:`forward` saved, so it is safe between ``forward`` and ``backward``.
-
-        Predictions are made in evaluation mode (no dropout), whatever the current mode,
-        which is left as it was; torch leaves that to you (``model.eval()``).
-
-        Parameters
-        ----------
-        x : array_like of shape (n_samples, in_features)
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples,)
-            Values in [0, 1].
+        The output is a logit passed through the sigmoid (or already a probability with
+        ``output_activation="sigmoid"``). Computed in evaluation mode, without touching the
+        mode or what the last :meth:`forward` saved (safe between forward and backward).
         """
         if self.out_features != 1 or self.output_activation not in (None, "sigmoid"):
             raise ValueError(
@@ -665,7 +362,7 @@ class MLP(Module):
                 f"None (a logit) or 'sigmoid'; this MLP has {self.out_features} output(s) and "
                 f"output_activation={self.output_activation!r}."
             )
-        keys = ("training", "_x", "_mask")  # the mode and what backward will need
+        keys = ("training", "_x", "mask")  # the mode and what backward will need
         saved = [{k: getattr(m, k) for k in keys if hasattr(m, k)} for m in [self, *self.layers]]
         try:
             out = self.eval().forward(x)[:, 0]
@@ -673,36 +370,21 @@ class MLP(Module):
             for module, state in zip([self, *self.layers], saved, strict=True):
                 for key, value in state.items():
                     setattr(module, key, value)
-        return out if self.output_activation == "sigmoid" else act.sigmoid(out)
+        return out if self.output_activation == "sigmoid" else sigmoid(out)
 
     def predict(self, x: ArrayLike, threshold: float = 0.5) -> np.ndarray:
-        """Class predictions in {0, 1}: 1 where ``predict_proba(x) > threshold``.
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples,), dtype int64
-        """
+        """Classes in {0, 1} (int64): 1 where ``predict_proba(x) > threshold``."""
         threshold = check_scalar(threshold, "threshold", low=0.0, high=1.0)
         return (self.predict_proba(x) > threshold).astype(np.int64)
 
-    # ----------------------------------------------------------------------- state dict
-
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of the parameters under ``torch.nn.Sequential``'s keys.
-
-        Returns
-        -------
-        dict
-            ``{"0.weight": (h1, in), "0.bias": (h1,), "2.weight": ..., ...}``: the index is
-            the layer's position in :attr:`layers`, activations included.
-        """
+        """Copies of the parameters under ``torch.nn.Sequential``'s keys (``"0.weight"``, ...)."""
         return {name: p.data.copy() for name, p in self.named_parameters()}
 
     def load_state_dict(self, state_dict: Mapping[str, ArrayLike]) -> None:
         """Copy parameters from a :meth:`state_dict` (NumPy arrays or torch tensors).
 
-        The keys must be exactly those of :meth:`state_dict` and the shapes must match;
-        otherwise a ValueError names the problem and nothing is changed.
+        Keys and shapes must match exactly; otherwise a ValueError and nothing changes.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(
@@ -722,32 +404,9 @@ class MLP(Module):
             p.data[...] = new[name]
 
 
-# ------------------------------------------------------------------------------ losses
-# Each returns the loss and its gradient with respect to the prediction, side by side.
-# (A later dlcourse.losses module will hold the full set; these are what train() needs.)
-
-
-def _bce_with_logits(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Binary cross-entropy from logits ``z`` (mean over all entries), and ``dL/dz``.
-
-    ``-[y log sigmoid(z) + (1 - y) log(1 - sigmoid(z))] = max(z, 0) - z y + log(1 + e^-|z|)``
-    (stable for any ``z``, as ``torch.nn.BCEWithLogitsLoss``); its derivative is
-    ``(sigmoid(z) - y) / N``.
-    """
-    loss = np.maximum(logits, 0.0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
-    grad = (act.sigmoid(logits) - y) / logits.size
-    return float(loss.mean()), grad
-
-
-def _mse(pred: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean squared error ``mean((pred - y)**2)`` and its gradient ``2 (pred - y) / N``."""
-    diff = pred - y
-    return float(np.mean(diff**2)), 2.0 * diff / diff.size
-
-
-_LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
-    "bce": _bce_with_logits,
-    "mse": _mse,
+_LOSSES = {  # name -> (loss, its gradient with respect to the model's output)
+    "bce": (losses.binary_cross_entropy_with_logits, losses.binary_cross_entropy_with_logits_grad),
+    "mse": (losses.mse_loss, losses.mse_loss_grad),
 }
 
 
@@ -759,15 +418,12 @@ def train(
     lr: float = 0.1,
     steps: int = 500,
     loss: str = "bce",
-    callback: Callable[[int, float], object] | None = None,
 ) -> np.ndarray:
-    """Full-batch gradient descent: ``param.data -= lr * param.grad`` for ``steps`` steps.
+    """Full-batch gradient descent: ``param.data -= lr * param.grad``, ``steps`` times.
 
-    Each step is one forward pass over all of ``X``, the loss, one backward pass and the
-    update, so there is nothing random here: the same model and data give the same history.
-    (With :class:`Dropout` layers each step draws new masks from the model's seeded
-    generator, so the history still repeats for the same seed.) The model is put in training
-    mode first, ``model.train()``, as a PyTorch training loop does, and left in it.
+    Each step is a forward pass over all of ``X``, the loss, a backward pass and the update;
+    the history repeats (dropout masks come from the model's seed). The model is put in
+    training mode first, as a PyTorch loop does.
 
     Parameters
     ----------
@@ -775,22 +431,20 @@ def train(
         Trained in place.
     X : array_like of shape (n_samples, in_features)
     y : array_like of shape (n_samples,) or (n_samples, out_features)
-        Targets. For ``loss="bce"``, values in [0, 1] (usually labels 0/1).
+        Targets; for ``loss="bce"`` in [0, 1] (labels 0/1).
     lr : float, default 0.1
         Learning rate (> 0).
     steps : int, default 500
-        Number of updates (>= 1); with full batches, one step is one epoch.
+        Number of updates (>= 1); with full batches one step is one epoch.
     loss : {"bce", "mse"}, default "bce"
-        ``"bce"``: binary cross-entropy with logits, for a model whose output is a logit (an
-        MLP without ``output_activation``); ``"mse"``: mean squared error. Both are means
-        over all samples and outputs, like torch's defaults.
-    callback : callable, optional
-        Called as ``callback(step, loss_value)`` after each update, e.g. to redraw a plot.
+        Binary cross-entropy with logits (for a model without output activation), or the
+        mean squared error; means over all samples and outputs, as torch's defaults
+        (:mod:`dlcourse.losses`).
 
     Returns
     -------
     numpy.ndarray of shape (steps,)
-        The loss at each step, computed before that step's update.
+        The loss at each step, before that step's update.
 
     Raises
     ------
@@ -801,9 +455,7 @@ def train(
         raise TypeError(f"`model` must be an MLP or another dlcourse.mlp.Module; got {model!r}.")
     lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
     steps = check_int(steps, "steps", low=1)
-    loss_fn = _LOSSES[check_option(loss, "loss", list(_LOSSES))]
-    if callback is not None:
-        check_callable(callback, "callback")
+    loss_fn, loss_grad = _LOSSES[check_option(loss, "loss", list(_LOSSES))]
     if loss == "bce" and getattr(model, "output_activation", None) is not None:
         raise ValueError(
             "`loss='bce'` works on logits, but this MLP ends with output_activation="
@@ -828,23 +480,22 @@ def train(
     params = model.parameters()
     history = np.empty(steps)
     for step in range(steps):
+        problem = ""
         with np.errstate(over="raise", invalid="raise"):
             try:
                 model.zero_grad()
                 out = model.forward(X)
-                history[step], grad = loss_fn(out, y)
-                model.backward(grad)
+                if not np.all(np.isfinite(out)):
+                    raise FloatingPointError("the output is not finite")
+                history[step] = loss_fn(out, y)
+                model.backward(loss_grad(out, y))
                 for p in params:
                     p.data -= lr * p.grad
             except FloatingPointError as exc:
-                exc_text = str(exc)
-            else:
-                exc_text = ""
-        if exc_text or not np.isfinite(history[step]):
+                problem = str(exc)
+        if problem or not np.isfinite(history[step]):
             raise FloatingPointError(
-                f"training diverged at step {step} ({exc_text or 'the loss is not finite'}); "
+                f"training diverged at step {step} ({problem or 'the loss is not finite'}); "
                 f"try a smaller `lr` than {lr:g}."
             )
-        if callback is not None:
-            callback(step, float(history[step]))
     return history

@@ -1,15 +1,11 @@
 """The MNIST handwritten digits, loaded from the copy shipped inside the course package.
 
-MNIST was created by Yann LeCun, Corinna Cortes and Christopher J. C. Burges
-(http://yann.lecun.com/exdb/mnist/) and is distributed under the Creative Commons
-Attribution-Share Alike 3.0 licence (CC BY-SA 3.0). Credit the authors wherever the data is
-shown: chapters print :data:`CREDIT` next to their first figure of digits.
+MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, under CC BY-SA 3.0:
+chapters print :data:`CREDIT` next to their first figure of digits.
 
-The four original IDX files (recompressed with gzip) live in ``dlcourse/data/mnist/``, with a
-README recording their checksums and licence. :func:`load_mnist` parses them with NumPy alone,
-checks the SHA-256 of the decompressed bytes, and keeps the result in memory so that repeated
-calls in a notebook cost nothing. :func:`to_tensors` turns the arrays into normalised PyTorch
-tensors; PyTorch is imported only when that function is called.
+The four IDX files (gzip) live in ``dlcourse/data/mnist/`` with a README of their checksums
+and licence. :func:`load_mnist` parses them with NumPy, checks their SHA-256 and caches the
+result; :func:`to_tensors` makes normalised PyTorch tensors (importing torch only then).
 
 Examples
 --------
@@ -33,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dlcourse._validation import _describe, as_array, check_option, check_scalar
+from ._validation import as_array, check_option, describe
 
 if TYPE_CHECKING:
     import torch
@@ -49,20 +45,16 @@ __all__ = [
     "to_tensors",
 ]
 
-MNIST_MEAN = 0.1307
-"""Mean pixel value of the training images after scaling to [0, 1]."""
-
-MNIST_STD = 0.3081
-"""Standard deviation of the training pixels after scaling to [0, 1]."""
-
+#: Mean and standard deviation of the training pixels scaled to [0, 1].
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+#: The ten class labels, the digits 0 to 9.
 CLASSES = tuple(range(10))
-"""The ten class labels, the digits 0 to 9."""
 
+#: One-line attribution to print wherever the data is shown.
 CREDIT = (
     "MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges, "
     "http://yann.lecun.com/exdb/mnist/ (CC BY-SA 3.0)"
 )
-"""One-line attribution to print wherever the data is shown."""
 
 SHA256 = {
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -72,8 +64,7 @@ SHA256 = {
 }
 """SHA-256 of each file's DECOMPRESSED bytes, as recorded in ``data/mnist/README.md``."""
 
-SPLITS = ("train", "test")
-"""The names accepted by :func:`load_mnist`."""
+SPLITS = ("train", "test")  #: the names accepted by :func:`load_mnist`
 
 _DATA_DIR = Path(__file__).parent / "data" / "mnist"
 _FILES = {  # split -> (images, labels), as names without the ".gz" suffix
@@ -93,19 +84,13 @@ _HINT = (
 _CACHE: dict[tuple[str, Path], tuple[np.ndarray, np.ndarray]] = {}
 
 
-# --------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------
-
-
 def load_mnist(
     split: str = "train", *, data_dir: str | os.PathLike | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Load the MNIST images and labels of one split.
 
     The files are read, decompressed, parsed and checked against the recorded SHA-256
-    checksums on the first call; later calls with the same ``split`` and ``data_dir`` return
-    the same arrays from an in-memory cache.
+    checksums on the first call; later calls return the same arrays from a memory cache.
 
     Parameters
     ----------
@@ -122,19 +107,13 @@ def load_mnist(
     labels : numpy.ndarray of uint8, shape (n,)
         The digit shown in each image, 0 to 9.
 
-    Both arrays are **read-only** (shared with the cache): writing into them raises
-    ``ValueError``. Make a copy (``images.astype(np.float32)``, ``labels.copy()``) to modify.
+    Both arrays are **read-only** (shared with the cache); copy them to modify.
 
     Raises
     ------
-    TypeError
-        If ``split`` is not a string or ``data_dir`` is not a path.
-    ValueError
-        If ``split`` is not ``"train"`` or ``"test"``, or a file is not valid gzip, is not the
-        expected IDX file, is truncated, disagrees with its partner file on the number of
-        digits, or does not match its recorded checksum.
-    FileNotFoundError
-        If a file is missing.
+    ValueError, FileNotFoundError
+        If a file is missing, not valid gzip, not the expected IDX file, truncated, or does
+        not match its recorded checksum (the message says how to restore it).
 
     Examples
     --------
@@ -143,7 +122,7 @@ def load_mnist(
     ((60000, 28, 28), dtype('uint8'), array([5, 0, 4, 1, 9], dtype=uint8))
     """
     if not isinstance(split, str):
-        raise TypeError(f"`split` must be a string, 'train' or 'test'; got {_describe(split)}.")
+        raise TypeError(f"`split` must be a string, 'train' or 'test'; got {describe(split)}.")
     check_option(split, "split", SPLITS)
     directory = _resolve_dir(data_dir)
     key = (split, directory)
@@ -158,7 +137,7 @@ def _resolve_dir(data_dir: Any) -> Path:
         return _DATA_DIR.resolve()
     if not isinstance(data_dir, (str, os.PathLike)):
         raise TypeError(
-            f"`data_dir` must be a path (str or os.PathLike) or None; got {_describe(data_dir)}."
+            f"`data_dir` must be a path (str or os.PathLike) or None; got {describe(data_dir)}."
         )
     return Path(data_dir).expanduser().resolve()
 
@@ -171,8 +150,8 @@ def _load_split(split: str, directory: Path) -> tuple[np.ndarray, np.ndarray]:
 
     images_bytes = _read_gzip(images_path)
     labels_bytes = _read_gzip(labels_path)
-    images = _parse_images(images_bytes, images_path)
-    labels = _parse_labels(labels_bytes, labels_path)
+    images = _parse_idx(images_bytes, images_path, _IMAGES_MAGIC, n_dims=3)
+    labels = _parse_idx(labels_bytes, labels_path, _LABELS_MAGIC, n_dims=1)
     if len(images) != len(labels):
         raise ValueError(
             f"MNIST files disagree: {images_path} holds {len(images)} images but "
@@ -201,54 +180,35 @@ def _read_gzip(path: Path) -> bytes:
     raise ValueError(f"MNIST file {path} {problem}. {_HINT}")
 
 
-def _parse_images(data: bytes, path: Path) -> np.ndarray:
-    """Parse an IDX images file into a read-only uint8 array of shape (n, 28, 28)."""
-    n, rows, cols = _parse_header(data, path, _IMAGES_MAGIC, n_dims=3)
-    if (rows, cols) != (_SIDE, _SIDE):
-        raise ValueError(
-            f"MNIST file {path} holds {rows}x{cols} images; expected {_SIDE}x{_SIDE}. {_HINT}"
-        )
-    header = 4 + 4 * 3
-    _check_payload(data, path, header, n * rows * cols, f"{n} images of {rows}x{cols} pixels")
-    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(n, rows, cols)
-
-
-def _parse_labels(data: bytes, path: Path) -> np.ndarray:
-    """Parse an IDX labels file into a read-only uint8 array of shape (n,)."""
-    (n,) = _parse_header(data, path, _LABELS_MAGIC, n_dims=1)
-    header = 4 + 4 * 1
-    _check_payload(data, path, header, n, f"{n} labels")
-    return np.frombuffer(data, dtype=np.uint8, offset=header)
-
-
-def _parse_header(data: bytes, path: Path, magic: int, n_dims: int) -> tuple[int, ...]:
-    """Check the big-endian magic number and return the ``n_dims`` dimension sizes."""
-    size = 4 + 4 * n_dims
-    if len(data) < size:
+def _parse_idx(data: bytes, path: Path, magic: int, n_dims: int) -> np.ndarray:
+    """Parse an IDX file (images: 3 dimensions, labels: 1) into a read-only uint8 array."""
+    header = 4 + 4 * n_dims
+    if len(data) < header:
         raise ValueError(
             f"MNIST file {path} is too short ({len(data)} bytes) to hold an IDX header of "
-            f"{size} bytes; it is truncated or empty. {_HINT}"
+            f"{header} bytes; it is truncated or empty. {_HINT}"
         )
-    found, *dims = struct.unpack(f">{1 + n_dims}I", data[:size])
+    found, *dims = struct.unpack(f">{1 + n_dims}I", data[:header])
+    kinds = {_IMAGES_MAGIC: "images", _LABELS_MAGIC: "labels"}
     if found != magic:
-        kinds = {_IMAGES_MAGIC: "images", _LABELS_MAGIC: "labels"}
         what = f"an IDX {kinds[found]} file" if found in kinds else "not an MNIST IDX file"
         raise ValueError(
             f"MNIST file {path} has magic number 0x{found:08X} ({what}); expected 0x{magic:08X} "
             f"(IDX {kinds[magic]}). The file is corrupted or was swapped with another. {_HINT}"
         )
-    return tuple(dims)
-
-
-def _check_payload(data: bytes, path: Path, header: int, expected: int, what: str) -> None:
-    """Check that exactly ``expected`` bytes follow the header."""
-    found = len(data) - header
-    if found != expected:
-        state = "truncated" if found < expected else "has extra bytes"
+    if dims[1:] not in ([], [_SIDE, _SIDE]):
+        raise ValueError(
+            f"MNIST file {path} holds {dims[1]}x{dims[2]} images; expected {_SIDE}x{_SIDE}. {_HINT}"
+        )
+    expected, n_bytes = int(np.prod(dims)), len(data) - header
+    if n_bytes != expected:
+        state = "truncated" if n_bytes < expected else "has extra bytes"
+        what = f"{dims[0]} images of {_SIDE}x{_SIDE} pixels" if n_dims == 3 else f"{dims[0]} labels"
         raise ValueError(
             f"MNIST file {path} is {state}: its header announces {what} ({expected} bytes) "
-            f"but {found} bytes follow. {_HINT}"
+            f"but {n_bytes} bytes follow. {_HINT}"
         )
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
 
 
 def _verify_sha256(data: bytes, path: Path, expected: str) -> None:
@@ -261,18 +221,7 @@ def _verify_sha256(data: bytes, path: Path, expected: str) -> None:
         )
 
 
-# --------------------------------------------------------------------------------------
-# Conversion to PyTorch
-# --------------------------------------------------------------------------------------
-
-
-def to_tensors(
-    images: Any,
-    labels: Any,
-    *,
-    mean: float = MNIST_MEAN,
-    std: float = MNIST_STD,
-) -> tuple[torch.Tensor, torch.Tensor]:
+def to_tensors(images: Any, labels: Any) -> tuple[torch.Tensor, torch.Tensor]:
     """Turn MNIST arrays into normalised PyTorch tensors ready for a network.
 
     Each pixel becomes ``(x / 255 - mean) / std``: scaled to [0, 1], then shifted and
@@ -296,15 +245,6 @@ def to_tensors(
     y : torch.Tensor of int64, shape (n,)
         The labels, as ``torch.nn.CrossEntropyLoss`` expects.
 
-    Raises
-    ------
-    TypeError
-        If an argument has the wrong type (e.g. ``images`` holds strings, ``std`` is None).
-    ValueError
-        If a shape is wrong, ``images`` holds values outside [0, 255] or non-whole numbers
-        (already scaled?), ``labels`` holds values outside 0..9, the numbers of images and
-        labels differ, or ``std`` is not positive.
-
     Examples
     --------
     >>> x, y = to_tensors(*load_mnist("test"))
@@ -313,13 +253,11 @@ def to_tensors(
     """
     pixels = _check_images(images)
     targets = _check_labels(labels, n=len(pixels))
-    mean = check_scalar(mean, "mean")
-    std = check_scalar(std, "std", low=0.0, low_inclusive=False)
 
     import torch  # imported here so that `import dlcourse.mnist` stays light
 
     x = torch.from_numpy(pixels.astype(np.float32).reshape(len(pixels), 1, _SIDE, _SIDE))
-    x.div_(255.0).sub_(mean).div_(std)
+    x.div_(255.0).sub_(MNIST_MEAN).div_(MNIST_STD)
     y = torch.from_numpy(np.array(targets, dtype=np.int64))
     return x, y
 
@@ -329,25 +267,20 @@ def _check_images(images: Any) -> np.ndarray:
     if hasattr(images, "detach") and hasattr(images, "numpy"):  # a torch tensor
         images = images.detach().cpu().numpy()
     if images is None or isinstance(images, (str, bytes)):
-        raise TypeError(f"`images` must be a numeric array; got {_describe(images)}.")
+        raise TypeError(f"`images` must be a numeric array; got {describe(images)}.")
     arr = np.asarray(images)
     if arr.dtype.kind not in "uif":
-        raise TypeError(f"`images` must hold numbers (uint8 pixels); got {_describe(arr)}.")
+        raise TypeError(f"`images` must hold numbers (uint8 pixels); got {describe(arr)}.")
     valid_3d = arr.ndim == 3 and arr.shape[1:] == (_SIDE, _SIDE)
     valid_4d = arr.ndim == 4 and arr.shape[1:] == (1, _SIDE, _SIDE)
     if not (valid_3d or valid_4d):
         raise ValueError(
-            f"`images` must have shape (n, 28, 28) or (n, 1, 28, 28); got {_describe(arr)}."
+            f"`images` must have shape (n, 28, 28) or (n, 1, 28, 28); got {describe(arr)}."
         )
     if len(arr) == 0:
         raise ValueError("`images` is empty; expected at least one image.")
-    if arr.dtype != np.uint8:
-        _check_pixel_values(arr)
-    return arr
-
-
-def _check_pixel_values(arr: np.ndarray) -> None:
-    """Check that non-uint8 pixels are whole numbers in [0, 255]."""
+    if arr.dtype == np.uint8:
+        return arr
     low, high = arr.min(), arr.max()
     if not (np.isfinite(low) and np.isfinite(high)):
         raise ValueError("`images` contains NaN or infinite values; expected 0 to 255.")
@@ -360,6 +293,7 @@ def _check_pixel_values(arr: np.ndarray) -> None:
             "`images` must hold raw pixel values, whole numbers from 0 to 255; got fractional "
             "values (already scaled to [0, 1]?). Pass the uint8 images from load_mnist()."
         )
+    return arr
 
 
 def _check_labels(labels: Any, n: int) -> np.ndarray:

@@ -1,8 +1,7 @@
 """Rosenblatt's perceptron in NumPy: a weighted sum, a bias and a step.
 
-The chapter on neurons writes these few lines out in the open; this module is the reference
-the chapter's code is checked against, and it records every step of learning so an explorer
-can replay it.
+The chapter on neurons writes these lines in the open; this is the reference its code is
+checked against, and it records every step of learning so that an explorer can replay it.
 """
 
 from __future__ import annotations
@@ -11,23 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_rng, check_scalar
+from ._validation import as_array, check_int, check_scalar
 
 __all__ = ["Perceptron", "PerceptronHistory", "step"]
 
 
 def step(z):
-    """The Heaviside step used by the perceptron: 1 where ``z > 0``, else 0.
-
-    Parameters
-    ----------
-    z : array_like of any shape
-        Weighted sums (pre-activations).
-
-    Returns
-    -------
-    numpy.ndarray of the same shape, dtype int64
-    """
+    """The Heaviside step: 1 where ``z > 0``, else 0 (int64, the shape of ``z``)."""
     z = as_array(z, "z")
     return (z > 0).astype(np.int64)
 
@@ -36,19 +25,10 @@ def step(z):
 class PerceptronHistory:
     """Every step of a run of the perceptron learning rule.
 
-    Step ``t`` looks at sample ``sample_index[t]`` with the parameters ``weights[t]``,
-    ``biases[t]`` and produces ``weights[t + 1]``, ``biases[t + 1]``.
-
-    Attributes
-    ----------
-    weights : numpy.ndarray of shape (n_steps + 1, n_features)
-    biases : numpy.ndarray of shape (n_steps + 1,)
-    sample_index : numpy.ndarray of shape (n_steps,)
-        Which training sample each step looked at.
-    mistake : numpy.ndarray of shape (n_steps,), dtype bool
-        Whether that sample was misclassified (and so caused an update).
-    errors_per_epoch : numpy.ndarray of shape (n_epochs_run,)
-        Misclassified samples in each epoch; learning stops after the first epoch with none.
+    Step ``t`` looks at sample ``sample_index[t]`` with ``weights[t]`` (n_steps + 1,
+    n_features) and ``biases[t]`` and produces ``weights[t + 1]``, ``biases[t + 1]``;
+    ``mistake[t]`` says whether it was misclassified (and caused an update).
+    ``errors_per_epoch`` counts the mistakes of each epoch.
     """
 
     weights: np.ndarray
@@ -79,11 +59,6 @@ class Perceptron:
         Initial weights; zeros when omitted (the classic starting point).
     bias : float, default 0.0
         Initial bias.
-
-    Attributes
-    ----------
-    weight : numpy.ndarray of shape (n_features,)
-    bias : float
 
     Examples
     --------
@@ -116,16 +91,7 @@ class Perceptron:
         return X
 
     def forward(self, X) -> np.ndarray:
-        """The weighted sums ``z = X @ w + b``.
-
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_features) or (n_features,)
-
-        Returns
-        -------
-        numpy.ndarray of shape (n_samples,)
-        """
+        """The weighted sums ``z = X @ w + b``: (n_samples, n_features) -> (n_samples,)."""
         return self._inputs(X) @ self.weight + self.bias
 
     def predict(self, X) -> np.ndarray:
@@ -137,22 +103,10 @@ class Perceptron:
         return [self.weight, np.asarray(self.bias)]
 
     def update(self, x, target: int, *, lr: float = 1.0) -> bool:
-        """Apply the perceptron learning rule to one sample.
+        """The learning rule for one sample ``x`` (n_features,) with ``target`` 0 or 1.
 
-        ``w <- w + lr * (target - y_hat) * x`` and ``b <- b + lr * (target - y_hat)``:
-        nothing changes when the prediction is right.
-
-        Parameters
-        ----------
-        x : array_like of shape (n_features,)
-        target : {0, 1}
-        lr : float, default 1.0
-            Learning rate (> 0).
-
-        Returns
-        -------
-        bool
-            Whether the sample was misclassified (so the parameters moved).
+        ``w <- w + lr (target - y_hat) x`` and ``b <- b + lr (target - y_hat)``, ``lr > 0``;
+        returns whether the sample was misclassified (so the parameters moved).
         """
         x = self._inputs(x, "x")[0]
         target = check_int(target, "target", low=0, high=1)
@@ -169,31 +123,14 @@ class Perceptron:
         *,
         lr: float = 1.0,
         epochs: int = 20,
-        shuffle: bool = False,
-        seed: int = 0,
     ) -> PerceptronHistory:
         """Run the learning rule over the data for up to ``epochs`` passes.
 
         Learning stops early after the first epoch without a mistake. On data that a line
         cannot separate (XOR) it never stops on its own: the parameters keep cycling.
 
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_features)
-        y : array_like of shape (n_samples,)
-            Labels in {0, 1}.
-        lr : float, default 1.0
-            Learning rate (> 0).
-        epochs : int, default 20
-            Maximum number of passes over the data (>= 1).
-        shuffle : bool, default False
-            Visit the samples in a new random order each epoch.
-        seed : int, default 0
-            Seed for the shuffling.
-
-        Returns
-        -------
-        PerceptronHistory
+        ``X`` is (n_samples, n_features), ``y`` (n_samples,) labels 0 and 1, visited in
+        order. Returns a :class:`PerceptronHistory`.
         """
         X = self._inputs(X)
         y = as_array(y, "y", shape=(X.shape[0],), dtype=int)
@@ -201,16 +138,12 @@ class Perceptron:
             raise ValueError("`y` must hold the labels 0 and 1 only.")
         lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
         epochs = check_int(epochs, "epochs", low=1)
-        if not isinstance(shuffle, (bool, np.bool_)):
-            raise TypeError(f"`shuffle` must be True or False; got {shuffle!r}.")
-        rng = check_rng(seed)
 
         weights, biases = [self.weight.copy()], [self.bias]
         visited, mistakes, errors_per_epoch = [], [], []
         for _ in range(epochs):
-            order = rng.permutation(len(y)) if shuffle else np.arange(len(y))
             errors = 0
-            for i in order:
+            for i in range(len(y)):
                 wrong = self.update(X[i], int(y[i]), lr=lr)
                 errors += wrong
                 visited.append(i)

@@ -3,7 +3,8 @@
 Nothing here touches global matplotlib state (no ``plt.style.use``, no ``rcParams``, no
 ``pyplot`` figures): a chapter stays in charge of its own figures. Colours come from the
 Okabe-Ito palette, which stays distinguishable for colour-blind readers, and each class also
-gets its own marker shape.
+gets its own marker shape. :func:`plot_grid` draws the numbered grids of the convolution
+chapter.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from numpy.typing import ArrayLike
 
-from ._validation import as_array, check_callable, check_int, check_scalar
+from ._validation import as_array, check_ax, check_callable, check_int, check_pair, check_scalar
 
 __all__ = [
     "CLASS_COLORS",
@@ -24,6 +25,7 @@ __all__ = [
     "draw_network",
     "plot_data",
     "plot_decision_regions",
+    "plot_grid",
     "plot_linear_boundary",
     "plot_probability_map",
 ]
@@ -34,12 +36,7 @@ CLASS_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#C
 CLASS_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
 #: Colours for positive and negative weights in network drawings.
 POSITIVE_COLOR, NEGATIVE_COLOR = "#0072B2", "#D55E00"
-
-
-def _check_ax(ax) -> Axes:
-    if not isinstance(ax, Axes):
-        raise TypeError(f"`ax` must be a matplotlib Axes; got {type(ax).__name__}.")
-    return ax
+_CENTRED = dict(ha="center", va="center", zorder=3)
 
 
 def plot_data(ax, X, y, *, class_names: Sequence[str] | None = None, size: float = 30, **kwargs):
@@ -63,7 +60,7 @@ def plot_data(ax, X, y, *, class_names: Sequence[str] | None = None, size: float
     list of matplotlib.collections.PathCollection
         One scatter per class present, in class order.
     """
-    ax = _check_ax(ax)
+    ax = check_ax(ax)
     X = as_array(X, "X", shape=("n_samples", 2))
     y = as_array(y, "y", shape=(X.shape[0],), dtype=int)
     if np.any(y < 0) or np.any(y >= len(CLASS_COLORS)):
@@ -79,17 +76,8 @@ def plot_data(ax, X, y, *, class_names: Sequence[str] | None = None, size: float
     for k in np.unique(y):
         label = class_names[k] if class_names is not None else f"class {k}"
         mask = y == k
-        artists.append(
-            ax.scatter(
-                X[mask, 0],
-                X[mask, 1],
-                s=size,
-                c=CLASS_COLORS[k],
-                marker=CLASS_MARKERS[k],
-                label=label,
-                **kwargs,
-            )
-        )
+        style = dict(s=size, c=CLASS_COLORS[k], marker=CLASS_MARKERS[k], label=label)
+        artists.append(ax.scatter(X[mask, 0], X[mask, 1], **style, **kwargs))
     if not ax.get_xlabel():
         ax.set_xlabel("$x_1$")
     if not ax.get_ylabel():
@@ -127,7 +115,6 @@ def plot_decision_regions(
     ylim=(-3.0, 3.0),
     n_classes: int = 2,
     resolution: int = 200,
-    alpha: float = 0.25,
 ):
     """Shade the plane by the class a classifier predicts.
 
@@ -142,21 +129,18 @@ def plot_decision_regions(
         Number of classes (2 to 6), which fixes the colours.
     resolution : int, default 200
         Grid points per axis.
-    alpha : float, default 0.25
-        Opacity of the shading, in (0, 1].
 
     Returns
     -------
     matplotlib.contour.QuadContourSet
     """
-    ax = _check_ax(ax)
+    ax = check_ax(ax)
     n_classes = check_int(n_classes, "n_classes", low=2, high=len(CLASS_COLORS))
-    alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0, low_inclusive=False)
     xx, yy, points = _grid(xlim, ylim, resolution)
     labels = _evaluate(predict, points, "predict").reshape(xx.shape)
     cmap = ListedColormap(CLASS_COLORS[:n_classes])
     levels = np.arange(n_classes + 1) - 0.5
-    return ax.contourf(xx, yy, labels, levels=levels, cmap=cmap, alpha=alpha, antialiased=True)
+    return ax.contourf(xx, yy, labels, levels=levels, cmap=cmap, alpha=0.25, antialiased=True)
 
 
 def plot_probability_map(
@@ -166,7 +150,6 @@ def plot_probability_map(
     xlim=(-3.0, 3.0),
     ylim=(-3.0, 3.0),
     resolution: int = 150,
-    alpha: float = 0.35,
 ):
     """Shade the plane by a binary classifier's probability of class 1, with the 0.5 contour.
 
@@ -177,31 +160,21 @@ def plot_probability_map(
         Maps points of shape (m, 2) to probabilities of class 1, shape (m,), in [0, 1].
     xlim, ylim : (float, float)
     resolution : int, default 150
-    alpha : float, default 0.35
 
     Returns
     -------
     (matplotlib.image.AxesImage, matplotlib.contour.QuadContourSet)
         The shading and the decision boundary (the boundary may be empty).
     """
-    ax = _check_ax(ax)
-    alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0, low_inclusive=False)
+    ax = check_ax(ax)
     xx, yy, points = _grid(xlim, ylim, resolution)
     proba = _evaluate(predict_proba, points, "predict_proba").reshape(xx.shape)
     if np.any(~np.isfinite(proba)) or proba.min() < 0 or proba.max() > 1:
         raise ValueError("`predict_proba` must return probabilities in [0, 1].")
     cmap = ListedColormap(np.linspace([0.0, 0.447, 0.698], [0.902, 0.624, 0.0], 256))
-    image = ax.imshow(
-        proba,
-        extent=(xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0]),
-        origin="lower",
-        cmap=cmap,
-        vmin=0.0,
-        vmax=1.0,
-        alpha=alpha,
-        aspect="auto",
-        interpolation="bilinear",
-    )
+    extent = (xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0])
+    style = dict(origin="lower", vmin=0.0, vmax=1.0, aspect="auto", interpolation="bilinear")
+    image = ax.imshow(proba, extent=extent, cmap=cmap, alpha=0.35, **style)
     boundary = ax.contour(xx, yy, proba, levels=[0.5], colors="k", linewidths=1.5)
     return image, boundary
 
@@ -224,7 +197,7 @@ def plot_linear_boundary(ax, weight, bias: float, *, xlim=None, **kwargs):
     matplotlib.lines.Line2D
         The line. When ``weight`` is zero there is no boundary: the line has no points.
     """
-    ax = _check_ax(ax)
+    ax = check_ax(ax)
     w = as_array(weight, "weight", shape=(2,))
     b = check_scalar(bias, "bias")
     x0, x1 = ax.get_xlim() if xlim is None else tuple(as_array(xlim, "xlim", shape=(2,)))
@@ -254,7 +227,6 @@ def draw_network(
     layer_names: Sequence[str] | None = None,
     show_weights: bool = False,
     inactive: Sequence | None = None,
-    highlight_nodes: Sequence[tuple[int, int]] = (),
 ):
     """Draw a fully connected network as circles (units) and lines (weights).
 
@@ -274,8 +246,6 @@ def draw_network(
         Write each weight's value on its line (needs ``weights``).
     inactive : sequence of array_like of bool, optional
         ``inactive[l][i]`` greys out unit ``i`` of layer ``l`` and its lines (dropout).
-    highlight_nodes : sequence of (layer, unit)
-        Units drawn with a thick outline.
 
     Returns
     -------
@@ -288,7 +258,7 @@ def draw_network(
     from matplotlib.collections import LineCollection
     from matplotlib.patches import Circle
 
-    ax = _check_ax(ax)
+    ax = check_ax(ax)
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
         raise TypeError("`layer_sizes` must be a sequence of ints such as [2, 3, 1].")
     sizes = [check_int(n, f"layer_sizes[{i}]", low=1, high=12) for i, n in enumerate(layer_sizes)]
@@ -348,25 +318,14 @@ def draw_network(
                     t = 0.25
                     tx = xs[layer] + radius + t * (xs[layer + 1] - xs[layer] - 2 * radius)
                     ty = ys[layer][i] + t * (ys[layer + 1][j] - ys[layer][i])
-                    texts.append(
-                        ax.text(
-                            tx,
-                            ty,
-                            f"{w:g}",
-                            fontsize=9,
-                            ha="center",
-                            va="center",
-                            zorder=3,
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
-                        )
-                    )
+                    box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
+                    texts.append(ax.text(tx, ty, f"{w:g}", bbox=box, **_CENTRED, fontsize=9))
     edges = [
         ax.add_collection(LineCollection(active, colors=colors, linewidths=widths, zorder=1)),
         ax.add_collection(
             LineCollection(dropped, colors="0.85", linewidths=0.8, linestyles=":", zorder=1)
         ),
     ]
-    highlighted = {(int(a), int(b)) for a, b in highlight_nodes}
     crosses: list = []
     for layer, n in enumerate(sizes):
         row = []
@@ -378,7 +337,7 @@ def draw_network(
                 zorder=2,
                 facecolor="0.93" if off else "white",
                 edgecolor="0.7" if off else "k",
-                linewidth=3.0 if (layer, i) in highlighted else 1.2,
+                linewidth=1.2,
                 linestyle="--" if off else "-",
             )
             ax.add_patch(circle)
@@ -387,32 +346,143 @@ def draw_network(
                 x, y, d = xs[layer], ys[layer][i], 0.35 * radius
                 crosses += [[(x - d, y - d), (x + d, y + d)], [(x - d, y + d), (x + d, y - d)]]
             elif node_labels is not None:
-                texts.append(
-                    ax.text(
-                        xs[layer],
-                        ys[layer][i],
-                        str(node_labels[layer][i]),
-                        ha="center",
-                        va="center",
-                        fontsize=10,
-                        zorder=3,
-                    )
-                )
+                label = str(node_labels[layer][i])
+                texts.append(ax.text(xs[layer], ys[layer][i], label, **_CENTRED, fontsize=10))
         nodes.append(row)
         if layer_names is not None:
-            texts.append(
-                ax.text(
-                    xs[layer],
-                    -(tallest - 1) / 2 - 0.8,
-                    layer_names[layer],
-                    ha="center",
-                    va="top",
-                    fontsize=10,
-                )
-            )
+            y = -(tallest - 1) / 2 - 0.8
+            texts.append(ax.text(xs[layer], y, layer_names[layer], ha="center", va="top"))
     edges.append(ax.add_collection(LineCollection(crosses, colors="0.5", linewidths=1.5, zorder=3)))
     ax.set_xlim(xs[0] - 0.8, xs[-1] + 0.8)
     ax.set_ylim(-(tallest - 1) / 2 - 1.3, (tallest - 1) / 2 + 0.7)
     ax.set_aspect("equal")
     ax.axis("off")
     return {"nodes": nodes, "edges": edges, "texts": texts}
+
+
+def plot_grid(
+    ax,
+    values: ArrayLike,
+    *,
+    window: tuple[int, int, int, int] | None = None,
+    kernel: ArrayLike | None = None,
+    padding: int | tuple[int, int] = 0,
+    fmt: str = "g",
+    cmap: str | None = "Blues",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    fontsize: float = 10.0,
+    window_color: str = "#D55E00",
+) -> dict:
+    """Draw a small 2-D array as a grid of cells with its numbers in them.
+
+    Cell ``(i, j)`` is centred on ``x = j, y = i``, row 0 at the top (as ``imshow``): the
+    slides' picture of an input with the kernel's window outlined, or of an output.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    values : array_like, shape (H, W)
+    window : (top, left, height, width), optional
+        A rectangle of cells to outline, in ``window_color``.
+    kernel : array_like, shape (height, width), optional
+        Written as small subscripts in the cells of ``window`` (needs ``window``).
+    padding : int or (int, int), default 0
+        How many outer rows and columns are padding: drawn grey, the real input framed.
+    fmt : str, default "g"
+        Format spec of the numbers.
+    cmap : str or None, default "Blues"
+        Colour map of the cells (None: white cells); text is white on dark cells.
+    vmin, vmax : float, optional
+        Ends of the colour scale (default: the smallest and largest value).
+    fontsize : float, default 10
+    window_color : str, default "#D55E00"
+
+    Returns
+    -------
+    dict
+        ``"image"`` (AxesImage), ``"lines"`` (LineCollection of borders), ``"texts"`` (the
+        numbers, row by row), ``"subscripts"``, ``"window"`` (Rectangle or None) and
+        ``"padding"`` (grey patches and frame).
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+    from matplotlib.patheffects import withStroke
+
+    ax = check_ax(ax)
+    grid = as_array(values, "values", ndim=2)
+    h, w = grid.shape
+    ph, pw = check_pair(padding, "padding", low=0)
+    if 2 * ph >= h or 2 * pw >= w:
+        raise ValueError(f"`padding` {(ph, pw)} leaves no real input inside the {h}x{w} grid.")
+    box = None
+    if window is not None:
+        if not isinstance(window, (tuple, list)) or len(window) != 4:
+            raise TypeError(f"`window` must be a tuple (top, left, height, width); got {window!r}.")
+        box = [check_int(v, f"window[{i}]", low=0 if i < 2 else 1) for i, v in enumerate(window)]
+        if box[0] + box[2] > h or box[1] + box[3] > w:
+            raise ValueError(f"`window` {tuple(window)} reaches outside the {h}x{w} grid.")
+    if kernel is not None:
+        if box is None:
+            raise ValueError("`kernel` needs a `window` to write its weights in.")
+        kernel = as_array(kernel, "kernel", shape=box[2:])
+    if not isinstance(fmt, str):
+        raise TypeError(f"`fmt` must be a format spec string such as '.1f'; got {fmt!r}.")
+    fontsize = check_scalar(fontsize, "fontsize", low=1.0)
+    lo = float(grid.min()) if vmin is None else check_scalar(vmin, "vmin")
+    hi = float(grid.max()) if vmax is None else check_scalar(vmax, "vmax")
+    norm = Normalize(lo, hi if hi > lo else lo + 1.0)  # a constant grid: one light colour
+    if cmap is None:  # white cells
+        image = ax.imshow(np.zeros_like(grid), cmap="Greys", vmin=0, vmax=1)
+    else:
+        image = ax.imshow(grid, cmap=cmap, norm=norm, interpolation="nearest")
+    segments = [[(-0.5, r - 0.5), (w - 0.5, r - 0.5)] for r in range(h + 1)]
+    segments += [[(c - 0.5, -0.5), (c - 0.5, h - 0.5)] for c in range(w + 1)]
+    lines = ax.add_collection(LineCollection(segments, colors="0.55", linewidths=0.8))
+
+    in_padding = np.ones((h, w), dtype=bool)
+    in_padding[ph : h - ph, pw : w - pw] = False
+    padding_artists = []
+    if in_padding.any():
+        inner_h, inner_w = h - 2 * ph, w - 2 * pw
+        strips = [(-0.5, -0.5, w, ph), (-0.5, h - ph - 0.5, w, ph)]
+        strips += [(-0.5, ph - 0.5, pw, inner_h), (w - pw - 0.5, ph - 0.5, pw, inner_h)]
+        for x0, y0, width, height in strips:
+            if width and height:
+                grey = Rectangle((x0, y0), width, height, fc="0.88", lw=0, zorder=1.5)
+                padding_artists.append(ax.add_patch(grey))
+        frame = Rectangle(
+            (pw - 0.5, ph - 0.5), inner_w, inner_h, fill=False, ec="0.25", ls="--", lw=1.5
+        )
+        padding_artists.append(ax.add_patch(frame))
+
+    texts, subscripts = [], []
+    rgba = image.get_cmap()(image.norm(np.asarray(image.get_array())))  # (h, w, 4)
+    dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5  # perceived brightness
+    for i, j in np.ndindex(h, w):
+        colour = "0.5" if in_padding[i, j] else ("white" if dark[i, j] else "black")
+        text = format(grid[i, j], fmt)
+        style = dict(ha="center", va="center", color=colour, fontsize=fontsize)
+        texts.append(ax.text(j, i, text, **style, in_layout=False))
+    outline = None
+    if box is not None:
+        top, left, height, width = box
+        corner = (left - 0.5, top - 0.5)
+        rect = Rectangle(corner, width, height, fill=False, ec=window_color, lw=3, zorder=5)
+        outline = ax.add_patch(rect)
+        if kernel is not None:
+            halo = [withStroke(linewidth=2, foreground="white")]  # readable on dark cells
+            style = dict(ha="right", va="bottom", color=window_color, fontweight="bold")
+            for u, v in np.ndindex(height, width):
+                text = format(kernel[u, v], fmt)
+                subscripts.append(
+                    ax.text(left + v + 0.42, top + u + 0.42, text, fontsize=0.65 * fontsize,
+                            zorder=6, path_effects=halo, in_layout=False, **style)
+                )  # fmt: skip
+    ax.set_xlim(-0.5, w - 0.5)
+    ax.set_ylim(h - 0.5, -0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return {"image": image, "lines": lines, "texts": texts, "subscripts": subscripts,
+            "window": outline, "padding": padding_artists}  # fmt: skip

@@ -21,31 +21,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_option
+from ._validation import as_array, check_ax, check_int, check_option
 
 __all__ = ["SURFACES", "Surface", "plot_contours", "plot_curve"]
 
 
 @dataclass(frozen=True)
 class Surface:
-    """A differentiable function of one or two parameters.
+    """A differentiable function of ``ndim`` = 1 or 2 parameters.
 
-    Attributes
-    ----------
-    name : str
-        Short name, the key in :data:`SURFACES`.
-    description : str
-        One line for titles and legends.
-    ndim : int
-        Number of parameters: 1 (a curve) or 2 (a surface).
-    value : callable
-        ``value(p)`` for ``p`` of shape ``(..., ndim)``; returns shape ``(...)``.
-    gradient : callable
-        ``gradient(p)`` for ``p`` of shape ``(..., ndim)``; returns shape ``(..., ndim)``.
-    xlim, ylim : (float, float)
-        A window that shows the interesting part (``ylim`` is the loss range for curves).
-    minima : tuple of tuple of float
-        The local minima; the global one first.
+    ``value(p)`` maps points (..., ndim) to (...), ``gradient(p)`` to (..., ndim); ``xlim``,
+    ``ylim`` frame the interesting part (``ylim`` is the loss range of a curve); ``minima``
+    lists the local minima, the global one first.
     """
 
     name: str
@@ -151,54 +138,22 @@ def _root(coeffs, near):
 _bumpy_minima = (_root([1, 0, -3, 0.6], -1.8), _root([1, 0, -3, 0.6], 1.6))
 _valley_minima = (_root([4, 0, -4, 0.3], -1.0), _root([4, 0, -4, 0.3], 1.0))
 
-#: Every surface, by name.
+#: Every surface, by name: (name, description, ndim, value, gradient, xlim, ylim, minima).
 SURFACES: dict[str, Surface] = {
-    s.name: s
-    for s in [
-        Surface("parabola", "w²", 1, _parabola, _parabola_grad, (-2.0, 2.0), (0.0, 4.0), ((0.0,),)),
-        Surface(
-            "bumpy",
-            "a non-convex curve with two minima",
-            1,
-            _bumpy,
-            _bumpy_grad,
-            (-2.6, 2.6),
-            (-1.0, 6.0),
-            ((_bumpy_minima[0],), (_bumpy_minima[1],)),
-        ),
-        Surface("bowl", "a round bowl", 2, _bowl, _bowl_grad, (-2, 2), (-2, 2), ((0.0, 0.0),)),
-        Surface(
-            "ravine",
-            "a narrow ravine (10x steeper across)",
-            2,
-            _ravine,
-            _ravine_grad,
-            (-2.5, 2.5),
-            (-1.5, 1.5),
-            ((0.0, 0.0),),
-        ),
-        Surface(
-            "rosenbrock",
-            "Rosenbrock's curved valley",
-            2,
-            _rosenbrock,
-            _rosenbrock_grad,
-            (-2.0, 2.0),
-            (-1.0, 3.0),
-            ((1.0, 1.0),),
-        ),
-        Surface(
-            "two_valleys",
-            "two valleys, one deeper",
-            2,
-            _two_valleys,
-            _two_valleys_grad,
-            (-2.0, 2.0),
-            (-1.5, 1.5),
-            ((_valley_minima[0], 0.0), (_valley_minima[1], 0.0)),
-        ),
+    spec[0]: Surface(*spec)
+    for spec in [
+        ("parabola", "w²", 1, _parabola, _parabola_grad, (-2.0, 2.0), (0.0, 4.0), ((0.0,),)),
+        ("bumpy", "a non-convex curve with two minima", 1, _bumpy, _bumpy_grad, (-2.6, 2.6),
+         (-1.0, 6.0), ((_bumpy_minima[0],), (_bumpy_minima[1],))),
+        ("bowl", "a round bowl", 2, _bowl, _bowl_grad, (-2, 2), (-2, 2), ((0.0, 0.0),)),
+        ("ravine", "a narrow ravine (10x steeper across)", 2, _ravine, _ravine_grad,
+         (-2.5, 2.5), (-1.5, 1.5), ((0.0, 0.0),)),
+        ("rosenbrock", "Rosenbrock's curved valley", 2, _rosenbrock, _rosenbrock_grad,
+         (-2.0, 2.0), (-1.0, 3.0), ((1.0, 1.0),)),
+        ("two_valleys", "two valleys, one deeper", 2, _two_valleys, _two_valleys_grad,
+         (-2.0, 2.0), (-1.5, 1.5), ((_valley_minima[0], 0.0), (_valley_minima[1], 0.0))),
     ]
-}
+}  # fmt: skip
 
 
 def _surface(surface) -> Surface:
@@ -212,26 +167,12 @@ def _surface(surface) -> Surface:
     return surface
 
 
-def plot_contours(ax, surface, *, levels: int = 20, resolution: int = 200, mark_minima=True):
-    """Draw the level sets of a 2-D surface, on a log-spaced scale of loss values.
+def plot_contours(ax, surface, *, levels: int = 20, resolution: int = 200):
+    """Draw ``levels`` log-spaced level sets of a 2-D surface (or its name); return them.
 
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-    surface : Surface or str
-        A 2-D surface or its name in :data:`SURFACES`.
-    levels : int, default 20
-        Number of contour levels.
-    resolution : int, default 200
-        Grid points along each axis.
-    mark_minima : bool, default True
-        Mark each minimum with a star (the global one filled).
-
-    Returns
-    -------
-    matplotlib.contour.QuadContourSet
+    A star marks each minimum (the global one filled).
     """
-    surface = _surface(surface)
+    ax, surface = check_ax(ax), _surface(surface)
     if surface.ndim != 2:
         raise ValueError(f"`surface` must be 2-D for contours; {surface.name!r} is 1-D.")
     levels = check_int(levels, "levels", low=2)
@@ -244,32 +185,19 @@ def plot_contours(ax, surface, *, levels: int = 20, resolution: int = 200, mark_
     # log-spaced levels above the minimum show both the steep walls and the flat floor
     values = low + np.geomspace(1e-3, z.max() - low + 1e-3, levels) - 1e-3
     contours = ax.contour(xs, ys, z, levels=values, cmap="viridis", linewidths=0.8)
-    if mark_minima:
-        for k, m in enumerate(surface.minima):
-            ax.plot(*m, marker="*", ms=12, color="black", mfc="gold" if k == 0 else "white")
+    for k, m in enumerate(surface.minima):
+        ax.plot(*m, marker="*", ms=12, color="black", mfc="gold" if k == 0 else "white")
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="$w_1$", ylabel="$w_2$")
     ax.set_title(surface.description)
     return contours
 
 
 def plot_curve(ax, surface, *, resolution: int = 400, **kwargs):
-    """Draw a 1-D surface (loss against its one parameter).
+    """Draw a 1-D surface (or its name): loss against its parameter; return the lines.
 
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-    surface : Surface or str
-        A 1-D surface or its name in :data:`SURFACES`.
-    resolution : int, default 400
-        Number of points.
-    **kwargs
-        Passed to :meth:`matplotlib.axes.Axes.plot`.
-
-    Returns
-    -------
-    list of matplotlib.lines.Line2D
+    ``kwargs`` go to :meth:`matplotlib.axes.Axes.plot`.
     """
-    surface = _surface(surface)
+    ax, surface = check_ax(ax), _surface(surface)
     if surface.ndim != 1:
         raise ValueError(f"`surface` must be 1-D for a curve; {surface.name!r} is 2-D.")
     resolution = check_int(resolution, "resolution", low=10)

@@ -52,3 +52,11 @@ class CheckerContract:
 @pytest.fixture
 def checker_contract():
     return CheckerContract()
+
+
+@pytest.fixture
+def rng():
+    """A NumPy generator seeded afresh for every test, so test data never depend on test order."""
+    import numpy as np
+
+    return np.random.default_rng(20240501)

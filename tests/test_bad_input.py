@@ -37,15 +37,12 @@ EXEMPT = {
     "dlcourse.perceptron.PerceptronHistory": "a result record built by Perceptron.fit()",
     "dlcourse.widgets.Control": "abstract base class of the controls",
     "dlcourse.mlp.Module": "abstract base class of the layers",
-    "dlcourse.mlp.Activation": "abstract base class of the activation layers",
     "dlcourse.optim.Optimizer": "abstract base class of the optimizers",
     "dlcourse.surfaces.Surface": "a record; its methods are swept below",
     "dlcourse.graphs.Node": "a record; draw_graph checks each one and names `nodes`",
-    "dlcourse.mlp.Identity": "takes no arguments",
-    "dlcourse.mlp.ReLU": "takes no arguments",
-    "dlcourse.mlp.Sigmoid": "takes no arguments",
-    "dlcourse.mlp.Tanh": "takes no arguments",
 }
+# Cases whose valid call is checked but that reject nothing, with the reason.
+NOTHING_TO_SWEEP = {"widgets.progress": "wraps any iterable, as tqdm does"}
 NAN = float("nan")
 
 
@@ -168,13 +165,6 @@ def _cases() -> list[Case]:
             extra_bad={"axis": [5]},
         ),
         Case(
-            "activations.softmax_backward",
-            _f(activations.softmax_backward),
-            {"grad_output": logits(), "y": activations.softmax(logits()), "axis": -1},
-            extra_bad={"axis": [5], "y": [np.ones((3, 3))]},
-            names={"y": ["grad_output"]},
-        ),
-        Case(
             "activations.softmax_jacobian",
             _f(activations.softmax_jacobian),
             {"x": np.array([1.0, 2.0, 3.0])},
@@ -199,16 +189,8 @@ def _cases() -> list[Case]:
         Case(
             "losses.binary_cross_entropy",
             _f(losses.binary_cross_entropy),
-            {"input": probs, "target": labels01, "weight": None, **reductions},
+            {"input": probs, "target": labels01, **reductions},
             extra_bad={"input": [np.array([0.5, 1.5, 0.2])], "target": [np.ones(4)]},
-            accepts={"weight": [3]},
-        ),  # a scalar weight broadcasts, as in torch
-        Case(
-            "losses.binary_cross_entropy_grad",
-            _f(losses.binary_cross_entropy_grad),
-            {"input": probs, "target": labels01, "weight": None, **reductions},
-            extra_bad={"input": [np.array([0.5, -0.5, 0.2])]},
-            accepts={"weight": [3]},
         ),
         Case(
             "losses.binary_cross_entropy_with_logits",
@@ -224,16 +206,13 @@ def _cases() -> list[Case]:
         Case(
             "losses.cross_entropy",
             _f(losses.cross_entropy),
-            {"input": logits(), "target": np.array([0, 2]), **reductions, "label_smoothing": 0.0},
-            extra_bad={
-                "target": [np.array([0, 3]), np.array([0.5, 1.0])],
-                "label_smoothing": [-0.1, 1.5],
-            },
+            {"input": logits(), "target": np.array([0, 2]), **reductions},
+            extra_bad={"target": [np.array([0, 3]), np.array([0.5, 1.0])]},
         ),
         Case(
             "losses.cross_entropy_grad",
             _f(losses.cross_entropy_grad),
-            {"input": logits(), "target": np.array([0, 2]), **reductions, "label_smoothing": 0.0},
+            {"input": logits(), "target": np.array([0, 2]), **reductions},
             extra_bad={"target": [np.array([0, 3])]},
         ),
         Case(
@@ -241,11 +220,6 @@ def _cases() -> list[Case]:
             _f(losses.log_softmax),
             {"x": logits(), "axis": -1},
             extra_bad={"axis": [2]},
-        ),
-        Case(
-            "losses.log_softmax_backward",
-            _f(losses.log_softmax_backward),
-            {"grad_output": logits(), "y": losses.log_softmax(logits()), "axis": -1},
         ),
     ]
     cases += [
@@ -259,18 +233,6 @@ def _cases() -> list[Case]:
                 "weight": [np.ones((2, 3, 3, 3)), np.ones((2, 1, 9, 9))],
                 "bias": [np.zeros(3)],
             },
-        ),
-        Case(
-            "conv.conv2d_backward",
-            _f(conv.conv2d_backward),
-            {
-                "grad_output": np.ones((1, 2, 4, 4)),
-                "input": img,
-                "weight": ker,
-                "stride": 1,
-                "padding": 0,
-            },
-            extra_bad={"grad_output": [np.ones((1, 2, 5, 5))], "stride": [0]},
         ),
         Case(
             "conv.conv_output_size",
@@ -287,30 +249,6 @@ def _cases() -> list[Case]:
                 {"input": img, "kernel_size": 2, "stride": 2, "padding": 0},
                 extra_bad={"kernel_size": [0, 9], "stride": [0], "padding": [2]},
                 accepts={"stride": [None]},
-            )
-        )
-    cases.append(
-        Case(
-            "conv.max_pool2d_backward",
-            _f(conv.max_pool2d_backward),
-            {
-                "grad_output": np.ones((1, 1, 3, 3)),
-                "input": img,
-                "kernel_size": 2,
-                "stride": 2,
-                "padding": 0,
-            },
-            extra_bad={"grad_output": [np.ones((1, 1, 4, 4))]},
-            accepts={"stride": [None]},
-        )
-    )
-    if hasattr(conv, "plot_grid"):
-        cases.append(
-            Case(
-                "conv.plot_grid",
-                lambda: lambda **kw: conv.plot_grid(_ax(), **kw),
-                {"values": np.arange(9.0).reshape(3, 3), "padding": 0},
-                extra_bad={"padding": [-1]},
             )
         )
     for name in [
@@ -344,12 +282,6 @@ def _cases() -> list[Case]:
             extra_bad={"eps": [0.0, -1e-6]},
         ),
         Case(
-            "gradcheck.relative_error",
-            _f(gradcheck.relative_error),
-            {"a": x3(), "b": x3()},
-            extra_bad={"b": [np.ones(4)]},
-        ),
-        Case(
             "gradcheck.gradcheck",
             _f(gradcheck.gradcheck),
             {"f": lambda v: float(np.sum(v**2)), "x": x3(), "analytic_grad": 2 * x3(), "eps": 1e-6},
@@ -362,11 +294,8 @@ def _cases() -> list[Case]:
             {
                 "images": np.zeros((2, 28, 28), dtype=np.uint8),
                 "labels": np.array([1, 2], dtype=np.uint8),
-                "mean": 0.1307,
-                "std": 0.3081,
             },
             extra_bad={
-                "std": [0.0, -1.0],
                 "labels": [np.array([1, 2, 3], dtype=np.uint8)],
                 "images": [np.zeros((2, 28, 28)) + 300],
             },
@@ -457,14 +386,6 @@ def _later_chapter_cases():
             accepts={"edges": [[]], "values": [None], "grads": [None]},
         ),
         Case(
-            "graphs.topological_order",
-            _f(graphs.topological_order),
-            {"nodes": ["x", "y"], "edges": [("x", "y")]},
-            extra_bad={"edges": [[("x", "y"), ("y", "x")], [("x", "q")]]},
-            accepts={"edges": [[]]},
-            names={"nodes": ["edges"]},  # with no nodes, the edges name unknown ones
-        ),
-        Case(
             "mlp.Dropout",
             _f(mlp.Dropout),
             {"p": 0.5, "seed": 0},
@@ -474,7 +395,7 @@ def _later_chapter_cases():
             "regularization.dropout",
             _f(regularization.dropout),
             {"input": x3(), "p": 0.5, "training": True, "rng": 0},
-            extra_bad={"p": [-0.1, 1.0, 1.5], "rng": [-1]},
+            extra_bad={"p": [-0.1, 1.0, 1.5], "rng": [-1, None]},  # a mask needs a seed
         ),
         Case(
             "regularization.dropout_mask",
@@ -484,16 +405,9 @@ def _later_chapter_cases():
             accepts={"shape": [()]},  # a 0-d mask for a 0-d input
         ),
         Case(
-            "regularization.check_dropout_probability",
-            _f(regularization.check_dropout_probability),
-            {"p": 0.5, "name": "p"},
-            extra_bad={"p": [-0.1, 1.0]},
-            accepts={"name": ["no-such-option"]},
-        ),
-        Case(
             "sequences.make_sine_wave",
             _f(sequences.make_sine_wave),
-            {"n_steps": 50, "period": 20.0, "amplitude": 1.0, "noise": 0.1, "seed": 0},
+            {"n_steps": 50, "period": 20.0, "noise": 0.1, "seed": 0},
             extra_bad={"n_steps": [0], "period": [0.0, -1.0], "noise": [-0.1], "seed": [-1]},
         ),
         Case(
@@ -583,8 +497,13 @@ def _mlp_cases(mlp):
             {"x": X},
             extra_bad={"x": [np.ones((6, 3))]},
         ),
-        Case("mlp.LeakyReLU", _f(mlp.LeakyReLU), {"negative_slope": 0.1}),
-        Case("mlp.ELU", _f(mlp.ELU), {"alpha": 1.0}, extra_bad={"alpha": [-1.0]}),
+        Case("mlp.Activation", _f(mlp.Activation), {"name": "tanh"}),
+        Case(
+            "mlp.Activation.backward",
+            lambda: _after_forward(mlp.Activation("relu"), X).backward,
+            {"grad_output": np.ones((6, 2))},
+            extra_bad={"grad_output": [np.ones((5, 2))]},
+        ),
         Case(
             "mlp.Parameter",
             _f(mlp.Parameter),
@@ -621,12 +540,12 @@ def _optim_cases(optim):
     for name, kwargs, bad in [
         (
             "SGD",
-            {"lr": 0.1, "momentum": 0.9, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False},
+            {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.0, "nesterov": False},
             {"lr": [-0.1], "momentum": [-0.5], "weight_decay": [-1.0]},
         ),
         (
             "RMSprop",
-            {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0},
+            {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0},
             {"lr": [-0.1], "alpha": [-0.5, 1.5], "eps": [-1.0]},
         ),
         (
@@ -674,9 +593,8 @@ def _plotting_cases(plotting, inspection, surfaces):
                 "ylim": (-1.0, 1.0),
                 "n_classes": 2,
                 "resolution": 20,
-                "alpha": 0.3,
             },
-            extra_bad={"xlim": [(1.0, -1.0)], "n_classes": [0], "resolution": [1], "alpha": [1.5]},
+            extra_bad={"xlim": [(1.0, -1.0)], "n_classes": [0], "resolution": [1]},
         ),
         Case(
             "plotting.plot_probability_map",
@@ -686,7 +604,6 @@ def _plotting_cases(plotting, inspection, surfaces):
                 "xlim": (-1.0, 1.0),
                 "ylim": (-1.0, 1.0),
                 "resolution": 20,
-                "alpha": 0.3,
             },
             extra_bad={"ylim": [(1.0, -1.0)], "resolution": [1]},
         ),
@@ -704,16 +621,27 @@ def _plotting_cases(plotting, inspection, surfaces):
             extra_bad={"layer_sizes": [[2, 0, 1], [2.5, 1]]},
         ),
         Case(
-            "inspection.mosaic",
-            _f(inspection.mosaic),
-            {"maps": maps, "ncols": 2, "gap": 1, "normalize": "each"},
-            extra_bad={"ncols": [0], "gap": [-1]},
-            accepts={"ncols": [None]},
+            "plotting.plot_grid",
+            on_ax(plotting.plot_grid),
+            {
+                "values": np.arange(16.0).reshape(4, 4),
+                "window": (0, 0, 2, 2),
+                "kernel": np.ones((2, 2)),
+                "padding": 1,
+                "fontsize": 10.0,
+            },
+            extra_bad={
+                "padding": [-1, 2],
+                "window": [(3, 3, 2, 2), (0, 0, 0, 1)],
+                "kernel": [np.ones((3, 3))],
+                "fontsize": [0.5],
+            },
+            accepts={"window": [None], "kernel": [None]},  # both optional
         ),
         Case(
             "inspection.plot_feature_maps",
             on_ax(inspection.plot_feature_maps),
-            {"maps": maps, "ncols": 2, "normalize": "each"},
+            {"maps": maps, "ncols": 2},
             extra_bad={"ncols": [0]},
             accepts={"ncols": [None]},
         ),
@@ -726,9 +654,8 @@ def _plotting_cases(plotting, inspection, surfaces):
         Case(
             "inspection.record_activations",
             _f(inspection.record_activations),
-            {"model": model, "x": torch.zeros(1, 1, 5, 5), "layers": ["0"]},
-            extra_bad={"layers": [["nope"]], "x": [np.zeros((1, 1, 5, 5))]},
-            accepts={"layers": [None]},
+            {"model": model, "x": torch.zeros(1, 1, 5, 5)},
+            extra_bad={"x": [np.zeros((1, 1, 5, 5))]},
         ),
         Case(
             "surfaces.plot_contours",
@@ -873,25 +800,48 @@ def test_the_valid_call_works(case):
         case.fn()(**case.kwargs)
 
 
+def _must_fail(case: Case, arg: str, value: Any) -> bool:
+    """Whether the sweep must see ``value`` for ``arg`` rejected (not an accepted value)."""
+    if any(_same(value, ok) for ok in case.accepts.get(arg, [])):
+        return False
+    param = inspect.signature(case.fn()).parameters.get(arg)
+    default_is_none = param is not None and param.default is None
+    explicitly_bad = any(_same(value, bad) for bad in case.extra_bad.get(arg, []))
+    return not (value is None and default_is_none and not explicitly_bad)
+
+
 def _sweep_items():
+    """One item per (case, argument, bad value) that must raise; accepted values are not
+    items at all, so no item can pass without testing something."""
     for case in CASES:
         for arg, example in case.kwargs.items():
             if arg in case.skip:
                 continue
             bad = _bad_values(example) + case.extra_bad.get(arg, [])
             for k, value in enumerate(bad):
-                yield pytest.param(case, arg, value, id=f"{case.name}-{arg}-{k}")
+                if _must_fail(case, arg, value):
+                    yield pytest.param(case, arg, value, id=f"{case.name}-{arg}-{k}")
 
 
-@pytest.mark.parametrize(("case", "arg", "value"), list(_sweep_items()))
+SWEEP = list(_sweep_items())
+
+
+def test_every_case_is_swept_and_names_a_public_callable():
+    swept = {item.values[0].name for item in SWEEP}
+    public = set(_public_names())
+    for case in CASES:
+        if case.name not in NOTHING_TO_SWEEP:
+            assert case.name in swept, f"{case.name}: no bad value is swept"
+        module, *path = case.name.split(".")
+        obj = importlib.import_module(f"dlcourse.{module}")
+        for attr in path:  # a removed function leaves a stale case behind
+            assert hasattr(obj, attr), f"stale case {case.name}"
+            obj = getattr(obj, attr)
+    assert all(name in public for name in EXEMPT), "EXEMPT lists a name that is gone"
+
+
+@pytest.mark.parametrize(("case", "arg", "value"), SWEEP)
 def test_bad_argument_is_named_in_a_clear_error(case, arg, value):
-    accepted = case.accepts.get(arg, [])
-    if any(_same(value, ok) for ok in accepted):
-        return
-    sig = inspect.signature(case.fn())
-    param = sig.parameters.get(arg)
-    if value is None and param is not None and param.default is None:
-        return  # None is the documented default
     kwargs = {**case.kwargs, arg: value}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no RuntimeWarning from NumPy instead of an error

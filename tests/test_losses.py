@@ -17,7 +17,7 @@ from dlcourse.activations import sigmoid, softmax
 
 TOL = {"rtol": 1e-12, "atol": 1e-14}
 REDUCTIONS = ["mean", "sum", "none"]
-RNG = np.random.default_rng(20240502)
+_SEED = 20240502
 SHAPES = [(), (1,), (7,), (4, 3), (2, 3, 5), (1, 1, 1, 6)]
 _LARGE = [20.0, 40.0, 100.0, 710.0, 745.0, 800.0, 1e3, 1e4]
 # torch computes BCE with logits as (1 - t) x - log(sigmoid(x)), which cancels for large
@@ -58,14 +58,17 @@ def check(ours, grad_fn, torch_fn, x, *args, tol=TOL, **kwargs):
         expected, expected_grad = torch_loss(torch_fn, x, *args, reduction=reduction, **kwargs)
         with NoWarnings():
             value = ours(x, *args, reduction=reduction, **kwargs)
-            grad = grad_fn(x, *args, reduction=reduction, **kwargs)
         if reduction == "none":
             assert isinstance(value, np.ndarray) and value.shape == expected.shape
         else:
             assert type(value) is float
+        np.testing.assert_allclose(value, expected, **tol, err_msg=reduction)
+        if grad_fn is None:  # binary_cross_entropy: the course uses its value only
+            continue
+        with NoWarnings():
+            grad = grad_fn(x, *args, reduction=reduction, **kwargs)
         assert isinstance(grad, np.ndarray) and grad.shape == np.shape(x)
         assert grad.dtype == np.float64
-        np.testing.assert_allclose(value, expected, **tol, err_msg=reduction)
         np.testing.assert_allclose(grad, expected_grad, **tol, err_msg=reduction)
 
 
@@ -73,8 +76,8 @@ def check(ours, grad_fn, torch_fn, x, *args, tol=TOL, **kwargs):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_mse_matches_torch(shape):
-    x, t = RNG.normal(scale=3.0, size=shape), RNG.normal(scale=3.0, size=shape)
+def test_mse_matches_torch(rng, shape):
+    x, t = rng.normal(scale=3.0, size=shape), rng.normal(scale=3.0, size=shape)
     check(L.mse_loss, L.mse_loss_grad, F.mse_loss, x, t)
 
 
@@ -96,50 +99,30 @@ def test_mse_large_values():
 # ----------------------------------------------------------- binary cross-entropy
 
 
-def probabilities(shape, rng=RNG):
+def probabilities(shape, rng):
     return rng.uniform(size=shape)
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_bce_matches_torch(shape):
-    x, t = probabilities(shape), probabilities(shape)
-    check(L.binary_cross_entropy, L.binary_cross_entropy_grad, F.binary_cross_entropy, x, t)
-    labels = (RNG.uniform(size=shape) < 0.5).astype(float)
-    check(L.binary_cross_entropy, L.binary_cross_entropy_grad, F.binary_cross_entropy, x, labels)
+def test_bce_matches_torch(rng, shape):
+    x, t = probabilities(shape, rng), probabilities(shape, rng)
+    check(L.binary_cross_entropy, None, F.binary_cross_entropy, x, t)
+    labels = (rng.uniform(size=shape) < 0.5).astype(float)
+    check(L.binary_cross_entropy, None, F.binary_cross_entropy, x, labels)
 
 
 def test_bce_clamps_the_log_at_minus_100_like_torch():
     x = np.array([0.0, 0.0, 1.0, 1.0, 1e-50, 1 - 1e-16, 1e-20, 0.5, 1e-44, 0.3])
     t = np.array([1.0, 0.3, 0.0, 0.7, 1.0, 0.3, 0.0, 0.5, 1.0, 1.0])
-    check(L.binary_cross_entropy, L.binary_cross_entropy_grad, F.binary_cross_entropy, x, t)
+    check(L.binary_cross_entropy, None, F.binary_cross_entropy, x, t)
     loss = L.binary_cross_entropy(x, t, reduction="none")
     assert loss[0] == 100.0 and loss[2] == 100.0 and loss[4] == 100.0
     assert np.all(np.isfinite(loss))
-    # The gradient ignores the clamp, and x (1 - x) is floored at 1e-12 as in torch.
-    grad = L.binary_cross_entropy_grad(x, t, reduction="none")
-    assert np.all(np.isfinite(grad))
-    np.testing.assert_allclose(grad[0], -1e12, rtol=1e-8)
-
-
-@pytest.mark.parametrize("weight_shape", [(4, 3), (3,), (1, 3), (4, 1), ()])
-def test_bce_weight_broadcasts_like_torch(weight_shape):
-    x, t = probabilities((4, 3)), probabilities((4, 3))
-    w = RNG.uniform(0.0, 3.0, size=weight_shape)
-    check(
-        L.binary_cross_entropy,
-        L.binary_cross_entropy_grad,
-        F.binary_cross_entropy,
-        x,
-        t,
-        weight=w,
-    )
-    # positional weight, as in torch
-    assert L.binary_cross_entropy(x, t, w) == L.binary_cross_entropy(x, t, weight=w)
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_bce_with_logits_matches_torch(shape):
-    x, t = RNG.normal(scale=4.0, size=shape), probabilities(shape)
+def test_bce_with_logits_matches_torch(rng, shape):
+    x, t = rng.normal(scale=4.0, size=shape), probabilities(shape, rng)
     check(
         L.binary_cross_entropy_with_logits,
         L.binary_cross_entropy_with_logits_grad,
@@ -174,9 +157,9 @@ def test_bce_with_logits_does_not_cancel():
     assert L.binary_cross_entropy_with_logits(np.array([1e4]), np.array([1.0])) == 0.0
 
 
-def test_bce_with_logits_is_bce_of_the_sigmoid():
-    x = RNG.normal(scale=3.0, size=50)
-    t = probabilities(50)
+def test_bce_with_logits_is_bce_of_the_sigmoid(rng):
+    x = rng.normal(scale=3.0, size=50)
+    t = probabilities(50, rng)
     np.testing.assert_allclose(
         L.binary_cross_entropy_with_logits(x, t, reduction="none"),
         L.binary_cross_entropy(sigmoid(x), t, reduction="none"),
@@ -195,16 +178,11 @@ def test_bce_with_logits_is_bce_of_the_sigmoid():
 @pytest.mark.parametrize(
     ("shape", "axis"), [((5,), -1), ((5,), 0), ((4, 7), -1), ((4, 7), 0), ((2, 3, 6), 1)]
 )
-def test_log_softmax_and_its_backward_match_torch(shape, axis):
-    x = RNG.normal(scale=5.0, size=shape)
-    g = RNG.normal(size=shape)
-    tx = torch.tensor(x, requires_grad=True)
-    ty = F.log_softmax(tx, dim=axis)
-    (expected_grad,) = torch.autograd.grad(ty, tx, grad_outputs=torch.tensor(g))
+def test_log_softmax_matches_torch(rng, shape, axis):
+    x = rng.normal(scale=5.0, size=shape)
     y = L.log_softmax(x, axis=axis)
-    np.testing.assert_allclose(y, ty.detach().numpy(), **TOL)
+    np.testing.assert_allclose(y, F.log_softmax(torch.tensor(x), dim=axis).numpy(), **TOL)
     np.testing.assert_allclose(np.exp(y), softmax(x, axis=axis), rtol=1e-13)
-    np.testing.assert_allclose(L.log_softmax_backward(g, y, axis=axis), expected_grad, **TOL)
 
 
 def test_log_softmax_extreme_values():
@@ -220,7 +198,7 @@ def test_log_softmax_extreme_values():
 # ----------------------------------------------------------------- cross-entropy
 
 
-def class_targets(n, c, kind, rng=RNG):
+def class_targets(n, c, kind, rng):
     """Class indices (n,), or probabilities (n, c) whose rows sum to 1."""
     if kind == "indices":
         return rng.integers(0, c, size=n)
@@ -228,57 +206,32 @@ def class_targets(n, c, kind, rng=RNG):
     return p / p.sum(axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("label_smoothing", [0.0, 0.1, 0.5, 1.0])
 @pytest.mark.parametrize("kind", ["indices", "probabilities"])
 @pytest.mark.parametrize(("n", "c"), [(1, 1), (1, 2), (5, 3), (32, 10), (3, 100)])
-def test_cross_entropy_matches_torch(n, c, kind, label_smoothing):
-    x = RNG.normal(scale=3.0, size=(n, c))
-    t = class_targets(n, c, kind)
-    check(
-        L.cross_entropy,
-        L.cross_entropy_grad,
-        F.cross_entropy,
-        x,
-        t,
-        label_smoothing=label_smoothing,
-    )
+def test_cross_entropy_matches_torch(rng, n, c, kind):
+    x = rng.normal(scale=3.0, size=(n, c))
+    t = class_targets(n, c, kind, rng)
+    check(L.cross_entropy, L.cross_entropy_grad, F.cross_entropy, x, t)
 
 
-@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
-def test_cross_entropy_unbatched(label_smoothing):
-    x = RNG.normal(size=6)
-    for t in (np.array(4), class_targets(1, 6, "probabilities")[0]):
-        check(
-            L.cross_entropy,
-            L.cross_entropy_grad,
-            F.cross_entropy,
-            x,
-            t,
-            label_smoothing=label_smoothing,
-        )
+def test_cross_entropy_unbatched(rng):
+    x = rng.normal(size=6)
+    for t in (np.array(4), class_targets(1, 6, "probabilities", rng)[0]):
+        check(L.cross_entropy, L.cross_entropy_grad, F.cross_entropy, x, t)
     assert L.cross_entropy(x, 4, reduction="none").shape == ()
     assert L.cross_entropy(x, 4) == L.cross_entropy(x[None, :], [4])
 
 
-def test_cross_entropy_unnormalised_probabilities_follow_torch():
+def test_cross_entropy_unnormalised_probabilities_follow_torch(rng):
     # torch does not require the target rows to sum to 1; neither do we, and the gradient is
     # then softmax(x) * sum(q) - q rather than softmax(x) - q.
-    x = RNG.normal(size=(4, 5))
-    t = RNG.uniform(size=(4, 5))
-    for label_smoothing in (0.0, 0.3):
-        check(
-            L.cross_entropy,
-            L.cross_entropy_grad,
-            F.cross_entropy,
-            x,
-            t,
-            label_smoothing=label_smoothing,
-        )
+    x = rng.normal(size=(4, 5))
+    t = rng.uniform(size=(4, 5))
+    check(L.cross_entropy, L.cross_entropy_grad, F.cross_entropy, x, t)
 
 
-@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
 @pytest.mark.parametrize("kind", ["indices", "probabilities"])
-def test_cross_entropy_extreme_logits(kind, label_smoothing):
+def test_cross_entropy_extreme_logits(rng, kind):
     x = np.array(
         [
             [1e4, -1e4, 0.0, 5.0],
@@ -289,24 +242,17 @@ def test_cross_entropy_extreme_logits(kind, label_smoothing):
             [1e-300, 0.0, -0.0, 1e4],
         ]
     )
-    t = class_targets(len(x), 4, kind)
+    t = class_targets(len(x), 4, kind, rng)
     if kind == "indices":
         t[:3] = [1, 0, 3]  # the worst possible predictions: losses about 2e4
-    check(
-        L.cross_entropy,
-        L.cross_entropy_grad,
-        F.cross_entropy,
-        x,
-        t,
-        label_smoothing=label_smoothing,
-    )
+    check(L.cross_entropy, L.cross_entropy_grad, F.cross_entropy, x, t)
     with NoWarnings():
-        loss = L.cross_entropy(x, t, reduction="none", label_smoothing=label_smoothing)
+        loss = L.cross_entropy(x, t, reduction="none")
     assert np.all(np.isfinite(loss)) and np.all(loss >= 0)
 
 
-def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
-    x = RNG.normal(size=(6, 4))
+def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n(rng):
+    x = rng.normal(size=(6, 4))
     y = np.array([0, 3, 1, 1, 2, 0])
     onehot = np.eye(4)[y]
     np.testing.assert_allclose(L.cross_entropy_grad(x, y), (softmax(x) - onehot) / 6, rtol=1e-13)
@@ -352,7 +298,7 @@ def test_elementwise_losses_match_torch_on_random_arrays(x, data):
     )
     check(
         L.binary_cross_entropy,
-        L.binary_cross_entropy_grad,
+        None,
         F.binary_cross_entropy,
         p,
         t,
@@ -365,30 +311,21 @@ def test_elementwise_losses_match_torch_on_random_arrays(x, data):
     n=st.integers(1, 6),
     c=st.integers(1, 6),
     scale=st.sampled_from([0.1, 3.0, 100.0, 1e4]),
-    label_smoothing=st.sampled_from([0.0, 0.05, 0.3, 1.0]),
     kind=st.sampled_from(["indices", "probabilities"]),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_cross_entropy_matches_torch_on_random_problems(n, c, scale, label_smoothing, kind, seed):
+def test_cross_entropy_matches_torch_on_random_problems(n, c, scale, kind, seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(scale=scale, size=(n, c))
     t = class_targets(n, c, kind, rng)
     # Losses up to about 2e4 * scale-sized logits: absolute rounding about 1e-16 * scale.
     tol = {"rtol": 1e-12, "atol": 1e-14 * scale}
-    check(
-        L.cross_entropy,
-        L.cross_entropy_grad,
-        F.cross_entropy,
-        x,
-        t,
-        tol=tol,
-        label_smoothing=label_smoothing,
-    )
-    loss = L.cross_entropy(x, t, reduction="none", label_smoothing=label_smoothing)
+    check(L.cross_entropy, L.cross_entropy_grad, F.cross_entropy, x, t, tol=tol)
+    loss = L.cross_entropy(x, t, reduction="none")
     assert np.all(loss >= -1e-12 * scale)
     # The per-sample gradient rows sum to 0 (the loss is invariant to shifting the logits).
     np.testing.assert_allclose(
-        L.cross_entropy_grad(x, t, label_smoothing=label_smoothing).sum(axis=1),
+        L.cross_entropy_grad(x, t).sum(axis=1),
         0.0,
         atol=1e-15 * c,
     )
@@ -425,18 +362,18 @@ def test_mean_is_sum_over_n_and_none_sums_to_sum(x, data):
 # ---------------------------------------------------------------------- interface
 
 
-def test_inputs_are_not_modified_and_tensors_are_accepted():
-    x = RNG.normal(size=(3, 4))
+def test_inputs_are_not_modified_and_tensors_are_accepted(rng):
+    x = rng.normal(size=(3, 4))
     y = np.array([0, 1, 3])
     x0, y0 = x.copy(), y.copy()
-    L.cross_entropy_grad(x, y, label_smoothing=0.1)
+    L.cross_entropy_grad(x, y)
     L.log_softmax(x)
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(y, y0)
     assert L.cross_entropy(torch.tensor(x), torch.tensor(y)) == L.cross_entropy(x, y)
 
 
-def test_reduction_and_label_smoothing_are_keyword_only():
+def test_reduction_is_keyword_only():
     # In torch the third positional argument is `weight` or `size_average`.
     x, t = np.zeros(3), np.zeros(3)
     with pytest.raises(TypeError):
@@ -445,134 +382,3 @@ def test_reduction_and_label_smoothing_are_keyword_only():
         L.binary_cross_entropy_with_logits(x, t, "sum")
     with pytest.raises(TypeError):
         L.cross_entropy(np.zeros((1, 3)), [0], "sum")
-
-
-ALL_LOSSES = [
-    (L.mse_loss, L.mse_loss_grad),
-    (L.binary_cross_entropy, L.binary_cross_entropy_grad),
-    (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad),
-    (L.cross_entropy, L.cross_entropy_grad),
-]
-LOSS_IDS = [fn.__name__ for fn, _ in ALL_LOSSES]
-
-
-@pytest.mark.parametrize("fns", ALL_LOSSES, ids=LOSS_IDS)
-def test_bad_reduction(fns):
-    x, t = np.full((2, 3), 0.5), np.full((2, 3), 0.5)
-    for fn in fns:
-        for bad in ("avg", "Mean", None, 1, "elementwise_mean"):
-            with pytest.raises(
-                ValueError, match=r"`reduction` must be one of 'none', 'mean', 'sum'"
-            ):
-                fn(x, t, reduction=bad)
-
-
-@pytest.mark.parametrize("fns", ALL_LOSSES[:3], ids=LOSS_IDS[:3])
-def test_shapes_must_match(fns):
-    for fn in fns:
-        with pytest.raises(
-            ValueError,
-            match=r"`target` must have the same shape as `input`, \(2, 3\); got shape \(3,\)",
-        ):
-            fn(np.full((2, 3), 0.5), np.full(3, 0.5))
-        with pytest.raises(ValueError, match="`target` must have the same shape as `input`"):
-            fn(np.full((3, 1), 0.5), np.full(3, 0.5))
-
-
-@pytest.mark.parametrize("fns", ALL_LOSSES, ids=LOSS_IDS)
-def test_bad_values_are_named(fns):
-    ok = np.full((2, 3), 0.5)
-    for fn in fns:
-        with pytest.raises(ValueError, match=r"`input` contains NaN or infinite"):
-            fn(np.array([[0.5, np.nan, 0.5]] * 2), ok)
-        with pytest.raises(ValueError, match=r"`target` contains NaN or infinite"):
-            fn(ok, np.array([[0.5, np.inf, 0.5]] * 2))
-        with pytest.raises(TypeError, match="`input`"):
-            fn("abc", ok)
-        with pytest.raises(TypeError, match="`target`"):
-            fn(ok, None)
-        with pytest.raises(ValueError, match="`input` is empty"):
-            fn(np.zeros((0, 3)), np.zeros((0, 3)))
-
-
-def test_probabilities_must_be_in_0_1():
-    ok = np.array([0.0, 0.5, 1.0])
-    for fn in (L.binary_cross_entropy, L.binary_cross_entropy_grad):
-        with pytest.raises(
-            ValueError, match=r"`input` must hold probabilities in \[0, 1\]; got 1.5"
-        ):
-            fn(np.array([0.5, 1.5, 0.2]), ok)
-        with pytest.raises(ValueError, match=r"`input` must hold probabilities.*got -0.1"):
-            fn(np.array([-0.1, 0.5, 0.2]), ok)
-        with pytest.raises(ValueError, match=r"`target` must hold probabilities.*got 2"):
-            fn(ok, np.array([0.0, 2.0, 1.0]))
-    for fn in (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad):
-        with pytest.raises(ValueError, match=r"`target` must hold probabilities.*got -1"):
-            fn(np.array([5.0, -3.0, 0.0]), np.array([0.0, -1.0, 1.0]))
-    for fn in (L.cross_entropy, L.cross_entropy_grad):
-        with pytest.raises(ValueError, match=r"`target` must hold probabilities.*got 1.2"):
-            fn(np.zeros((2, 2)), np.array([[1.2, -0.2], [0.5, 0.5]]))
-
-
-def test_bad_weight():
-    x = np.full((4, 3), 0.5)
-    for fn in (L.binary_cross_entropy, L.binary_cross_entropy_grad):
-        with pytest.raises(
-            ValueError, match=r"`weight` must be broadcastable .* \(4, 3\); got shape \(4,\)"
-        ):
-            fn(x, x, weight=np.ones(4))
-        with pytest.raises(ValueError, match=r"`weight` contains NaN"):
-            fn(x, x, weight=[1.0, np.nan, 1.0])
-        with pytest.raises(TypeError, match="`weight`"):
-            fn(x, x, weight="heavy")
-
-
-def test_bad_cross_entropy_targets():
-    x = np.zeros((4, 3))
-    for fn in (L.cross_entropy, L.cross_entropy_grad):
-        with pytest.raises(ValueError, match=r"class indices in \[0, 2\] .* 3 classes; got 3"):
-            fn(x, [0, 1, 2, 3])
-        with pytest.raises(ValueError, match=r"class indices in \[0, 2\].*got -100"):
-            fn(x, [0, -100, 1, 2])  # torch's ignore_index is not supported
-        with pytest.raises(ValueError, match="`target` must hold whole numbers"):
-            fn(x, [0, 1.5, 1, 2])
-        with pytest.raises(
-            ValueError,
-            match=r"`target` must hold class indices of shape \(4,\) or class probabilities of "
-            r"shape \(4, 3\).*got shape \(3,\)",
-        ):
-            fn(x, [0, 1, 2])
-        with pytest.raises(ValueError, match=r"got shape \(4, 2\)"):
-            fn(x, np.full((4, 2), 0.5))
-        with pytest.raises(ValueError, match=r"\(3,\) or \(\); got shape \(2,\)"):
-            fn(np.zeros(3), [0, 1])
-        with pytest.raises(ValueError, match=r"`input` must be an? 1-D or 2-D array"):
-            fn(np.zeros((2, 3, 4)), np.zeros((2, 4), dtype=int))
-        with pytest.raises(ValueError, match=r"`input` must be an? 1-D or 2-D array"):
-            fn(1.0, 0)
-
-
-def test_bad_label_smoothing():
-    x, y = np.zeros((2, 3)), [0, 1]
-    for fn in (L.cross_entropy, L.cross_entropy_grad):
-        for bad in (-0.1, 1.5, float("nan")):
-            with pytest.raises(ValueError, match="label_smoothing"):
-                fn(x, y, label_smoothing=bad)
-        for bad in ("0.1", None, True):
-            with pytest.raises(TypeError, match="label_smoothing"):
-                fn(x, y, label_smoothing=bad)
-
-
-def test_bad_log_softmax_arguments():
-    with pytest.raises(ValueError, match="`x` must have at least 1 dimension"):
-        L.log_softmax(1.0)
-    with pytest.raises(ValueError, match="axis"):
-        L.log_softmax(np.ones((2, 3)), axis=2)
-    with pytest.raises(TypeError, match="axis"):
-        L.log_softmax(np.ones(3), axis=0.0)
-    with pytest.raises(ValueError, match=r"`x`.*NaN"):
-        L.log_softmax([1.0, np.nan])
-    with pytest.raises(ValueError, match=r"`grad_output` must have shape \(4,\)"):
-        L.log_softmax_backward(np.ones(3), np.zeros(4))
-    with pytest.raises(ValueError, match="`y` must have at least 1 dimension"):
-        L.log_softmax_backward(1.0, 1.0)

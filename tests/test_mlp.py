@@ -11,17 +11,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlcourse import mlp as M
-from dlcourse.activations import sigmoid
+from dlcourse.activations import ACTIVATIONS, sigmoid
+from dlcourse.losses import (
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+)
 
 TOL = {"rtol": 1e-10, "atol": 1e-13}
 
-TORCH_ACTIVATIONS = {
-    M.Identity: lambda layer: torch.nn.Identity(),
-    M.Sigmoid: lambda layer: torch.nn.Sigmoid(),
-    M.Tanh: lambda layer: torch.nn.Tanh(),
-    M.ReLU: lambda layer: torch.nn.ReLU(),
-    M.LeakyReLU: lambda layer: torch.nn.LeakyReLU(layer.negative_slope),
-    M.ELU: lambda layer: torch.nn.ELU(layer.alpha),
+TORCH_ACTIVATIONS = {  # the course's leaky ReLU slope is 0.1 (torch's default 0.01)
+    "identity": torch.nn.Identity,
+    "sigmoid": torch.nn.Sigmoid,
+    "tanh": torch.nn.Tanh,
+    "relu": torch.nn.ReLU,
+    "leaky_relu": lambda: torch.nn.LeakyReLU(0.1),
+    "elu": torch.nn.ELU,
 }
 
 
@@ -34,7 +38,7 @@ def to_torch(model: M.MLP) -> torch.nn.Sequential:
                 torch.nn.Linear(layer.in_features, layer.out_features, dtype=torch.float64)
             )
         else:
-            layers.append(TORCH_ACTIVATIONS[type(layer)](layer))
+            layers.append(TORCH_ACTIVATIONS[layer.name]())
     net = torch.nn.Sequential(*layers)
     net.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
     return net
@@ -64,7 +68,7 @@ ARCHITECTURES = [[2, 1], [2, 8, 1], [2, 8, 8, 1], [3, 5, 4, 2], [2, 8, 8, 8, 8, 
 
 
 @pytest.mark.parametrize("output_activation", [None, "sigmoid", "tanh"])
-@pytest.mark.parametrize("activation", list(M.ACTIVATION_LAYERS))
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
 @pytest.mark.parametrize("sizes", ARCHITECTURES, ids=["-".join(map(str, s)) for s in ARCHITECTURES])
 def test_forward_and_all_gradients_match_torch(sizes, activation, output_activation):
     seed = len(sizes) * 100 + sizes[1]
@@ -78,7 +82,7 @@ def test_forward_and_all_gradients_match_torch(sizes, activation, output_activat
 @settings(max_examples=40, deadline=None, database=None)
 @given(
     sizes=st.lists(st.integers(1, 8), min_size=2, max_size=5),
-    activation=st.sampled_from(list(M.ACTIVATION_LAYERS)),
+    activation=st.sampled_from(list(ACTIVATIONS)),
     n=st.integers(1, 30),
     seed=st.integers(0, 2**32 - 1),
 )
@@ -100,8 +104,9 @@ def test_bce_loss_gradients_match_torch(activation):
     t_loss = torch.nn.BCEWithLogitsLoss()(net(torch.tensor(x)), torch.tensor(y))
     t_loss.backward()
 
-    loss, grad = M._bce_with_logits(model(x), y)
-    model.backward(grad)
+    out = model(x)
+    loss = binary_cross_entropy_with_logits(out, y)
+    model.backward(binary_cross_entropy_with_logits_grad(out, y))
     assert loss == pytest.approx(t_loss.item(), rel=1e-12)
     for p, tp in zip(model.parameters(), net.parameters(), strict=True):
         np.testing.assert_allclose(p.grad, tp.grad.numpy(), **TOL)
@@ -144,22 +149,28 @@ def test_linear_initialisation_is_torch_default_uniform(in_features):
 def test_activation_layers_wrap_the_functions():
     x = np.array([[-2.0, 0.0, 3.0]])
     g = np.array([[1.0, 1.0, 2.0]])
-    layer = M.LeakyReLU()
-    assert layer.negative_slope == 0.1
+    layer = M.Activation("leaky_relu")  # slope 0.1
     np.testing.assert_array_equal(layer(x), [[-0.2, 0.0, 3.0]])
     np.testing.assert_array_equal(layer.backward(g), [[0.1, 0.1, 2.0]])
-    np.testing.assert_array_equal(M.ReLU().forward(x), [[0.0, 0.0, 3.0]])
-    np.testing.assert_allclose(M.Sigmoid()(x), sigmoid(x))
-    elu = M.ELU(alpha=2.0)
+    np.testing.assert_array_equal(M.Activation("relu").forward(x), [[0.0, 0.0, 3.0]])
+    np.testing.assert_allclose(M.Activation("sigmoid")(x), sigmoid(x))
+    elu = M.Activation("elu")
     elu(x)
-    np.testing.assert_allclose(elu.backward(g), [[2 * np.exp(-2.0), 2.0, 2.0]])
-    assert M.ELU().parameters() == [] and M.Tanh().parameters() == []
-    assert {cls.name for cls in M.ACTIVATION_LAYERS.values()} == set(M.ACTIVATION_LAYERS)
+    np.testing.assert_allclose(elu.backward(g), [[np.exp(-2.0), 1.0, 2.0]])
+    assert M.Activation("tanh").parameters() == []
+    assert [repr(M.Activation(name)) for name in ACTIVATIONS] == [
+        "Identity()",
+        "Sigmoid()",
+        "Tanh()",
+        "ReLU()",
+        "LeakyReLU()",
+        "ELU()",
+    ]
 
 
 def test_mlp_structure_and_state_dict_keys():
     model = M.MLP([2, 8, 8, 1], "tanh", output_activation="sigmoid", seed=0)
-    kinds = [type(layer).__name__ for layer in model.layers]
+    kinds = [repr(layer).split("(")[0] for layer in model.layers]
     assert kinds == ["Linear", "Tanh", "Linear", "Tanh", "Linear", "Sigmoid"]
     assert (model.in_features, model.out_features) == (2, 1)
     assert list(model.state_dict()) == [
@@ -265,28 +276,6 @@ def test_predict_does_not_disturb_a_pending_backward():
 # ------------------------------------------------------------------------------ losses
 
 
-def test_private_losses_match_torch_and_are_stable():
-    rng = np.random.default_rng(0)
-    z = np.concatenate([rng.normal(scale=5, size=(40, 1)), [[1e4], [-1e4], [800.0], [0.0]]])
-    y = np.concatenate([rng.integers(0, 2, size=(40, 1)), [[0], [1], [1], [1]]]).astype(float)
-    tz = torch.tensor(z, requires_grad=True)
-    t_loss = torch.nn.functional.binary_cross_entropy_with_logits(tz, torch.tensor(y))
-    t_loss.backward()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        loss, grad = M._bce_with_logits(z, y)
-    assert loss == pytest.approx(t_loss.item(), rel=1e-12)
-    np.testing.assert_allclose(grad, tz.grad.numpy(), **TOL)
-
-    pred, target = rng.normal(size=(30, 2)), rng.normal(size=(30, 2))
-    tp = torch.tensor(pred, requires_grad=True)
-    t_mse = torch.nn.functional.mse_loss(tp, torch.tensor(target))
-    t_mse.backward()
-    loss, grad = M._mse(pred, target)
-    assert loss == pytest.approx(t_mse.item(), rel=1e-12)
-    np.testing.assert_allclose(grad, tp.grad.numpy(), **TOL)
-
-
 # ------------------------------------------------------------------------------ training
 
 
@@ -387,112 +376,7 @@ def test_train_is_deterministic():
     )
 
 
-def test_train_callback_and_divergence():
+def test_train_divergence_is_a_clear_error():
     X, y = xor_blobs(n=50)
-    seen = []
-    history = M.train(
-        M.MLP([2, 4, 1], seed=0), X, y, steps=7, callback=lambda s, v: seen.append((s, v))
-    )
-    assert [s for s, _ in seen] == list(range(7))
-    np.testing.assert_array_equal([v for _, v in seen], history)
     with pytest.raises(FloatingPointError, match="smaller `lr`"):
         M.train(M.MLP([2, 8, 8, 1], seed=0), X, y * 100, lr=1e4, steps=500, loss="mse")
-
-
-# ------------------------------------------------------------------------------ bad input
-
-
-def test_bad_mlp_arguments():
-    for bad in ([2], [], [2, 0, 1], [2, -3]):
-        with pytest.raises(ValueError, match="layer_sizes"):
-            M.MLP(bad, seed=0)
-    for bad in ("2-8-1", 3, None, [2, 8.0, 1], [2, True]):
-        with pytest.raises(TypeError, match="layer_sizes"):
-            M.MLP(bad, seed=0)
-    with pytest.raises(ValueError, match=r"`activation` must be one of .*'relu'.*'elu'"):
-        M.MLP([2, 3, 1], "swish", seed=0)
-    with pytest.raises(ValueError, match="output_activation"):
-        M.MLP([2, 3, 1], output_activation="softmax", seed=0)
-    with pytest.raises(ValueError, match="seed"):
-        M.MLP([2, 3, 1], seed=-1)
-    with pytest.raises(TypeError, match="seed"):
-        M.MLP([2, 3, 1], seed=1.5)
-    with pytest.raises(TypeError):
-        M.MLP([2, 3, 1])  # seed is required: every random result in the course repeats
-
-
-def test_bad_layer_arguments():
-    with pytest.raises(ValueError, match="in_features"):
-        M.Linear(0, 3, seed=0)
-    with pytest.raises(TypeError, match="out_features"):
-        M.Linear(2, 3.0, seed=0)
-    with pytest.raises(ValueError, match="negative_slope"):
-        M.LeakyReLU(-0.5)
-    with pytest.raises(ValueError, match="alpha"):
-        M.ELU(0.0)
-
-
-def test_bad_forward_and_backward_inputs():
-    model = M.MLP([2, 4, 1], seed=0)
-    with pytest.raises(
-        ValueError, match=r"`x` must have shape \(n_samples, 2\); got shape \(5, 3\)"
-    ):
-        model(np.ones((5, 3)))
-    with pytest.raises(ValueError, match=r"`x` must be a 2-D array of shape \(n_samples, 2\)"):
-        model(np.ones(2))
-    with pytest.raises(ValueError, match=r"`x`.*NaN"):
-        model([[np.nan, 0.0]])
-    with pytest.raises(RuntimeError, match=r"backward\(\) was called before forward\(\)"):
-        model.backward(np.ones((3, 1)))
-    with pytest.raises(RuntimeError, match="before forward"):
-        M.Linear(2, 3, seed=0).backward(np.ones((1, 3)))
-    with pytest.raises(RuntimeError, match="before forward"):
-        M.ReLU().backward(np.ones(3))
-    model(np.ones((3, 2)))
-    with pytest.raises(ValueError, match=r"`grad_output` must have shape \(3, 1\)"):
-        model.backward(np.ones((4, 1)))
-    with pytest.raises(ValueError, match="predict_proba needs a binary classifier"):
-        M.MLP([2, 3, 2], seed=0).predict_proba(np.ones((1, 2)))
-    with pytest.raises(ValueError, match="threshold"):
-        model.predict(np.ones((1, 2)), threshold=1.5)
-
-
-def test_bad_state_dict():
-    model = M.MLP([2, 4, 1], seed=0)
-    before = model.state_dict()
-    with pytest.raises(ValueError, match=r"missing \['2.bias'\]"):
-        model.load_state_dict({k: v for k, v in before.items() if k != "2.bias"})
-    with pytest.raises(ValueError, match="unexpected"):
-        model.load_state_dict({**before, "4.weight": np.ones((1, 1))})
-    with pytest.raises(ValueError, match=r"state_dict\['2.weight'\]"):
-        model.load_state_dict({**before, "2.weight": np.ones((2, 4))})
-    with pytest.raises(TypeError, match="state_dict"):
-        model.load_state_dict([1, 2])
-    for k, v in model.state_dict().items():  # nothing was changed by the failed loads
-        np.testing.assert_array_equal(v, before[k])
-
-
-def test_bad_train_arguments():
-    X, y = xor_blobs(n=20)
-    model = M.MLP([2, 4, 1], seed=0)
-    for bad in (0.0, -0.1, float("nan")):
-        with pytest.raises(ValueError, match="lr"):
-            M.train(model, X, y, lr=bad)
-    with pytest.raises(TypeError, match="lr"):
-        M.train(model, X, y, lr="0.1")
-    with pytest.raises(ValueError, match="steps"):
-        M.train(model, X, y, steps=0)
-    with pytest.raises(ValueError, match=r"`loss` must be one of 'bce', 'mse'"):
-        M.train(model, X, y, loss="hinge")
-    with pytest.raises(ValueError, match=r"`X` must have shape \(n_samples, 2\)"):
-        M.train(model, np.ones((20, 3)), y)
-    with pytest.raises(ValueError, match=r"`y` must have shape \(20,\) or \(20, 1\)"):
-        M.train(model, X, y[:10])
-    with pytest.raises(ValueError, match=r"`y` must hold values in \[0, 1\]"):
-        M.train(model, X, 2 * y)
-    with pytest.raises(ValueError, match="output_activation"):
-        M.train(M.MLP([2, 4, 1], output_activation="sigmoid", seed=0), X, y)
-    with pytest.raises(TypeError, match="model"):
-        M.train(lambda x: x, X, y)
-    with pytest.raises(TypeError, match="callback"):
-        M.train(model, X, y, callback=3)

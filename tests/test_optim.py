@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import warnings
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ from dlcourse.losses import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
 )
-from dlcourse.mlp import MLP, Linear, Parameter
+from dlcourse.mlp import MLP, Parameter
 
 TOL = {"rtol": 1e-10, "atol": 1e-12}
 SHAPES = [(3, 4), (5,), (), (2, 3, 2)]
@@ -28,7 +27,7 @@ def compare_with_torch(cls, kwargs, *, steps=50, seed=0, shapes=SHAPES, none_gra
     """Run ours and torch's optimizer on the same parameters and gradients; compare each step.
 
     Gradients are random at every step, with a scale that changes from step to step (so that
-    AMSGrad's maximum and RMSprop's averages matter). With ``none_grads``, some parameters
+    Adam's and RMSprop's averages matter). With ``none_grads``, some parameters
     have no gradient at some steps (both optimizers skip them).
     """
     rng = np.random.default_rng(seed)
@@ -78,25 +77,22 @@ SGD_CASES = [
     for c in combinations(
         lr=[0.05],
         momentum=[0.0, 0.9],
-        dampening=[0.0, 0.3],
         weight_decay=[0.0, 0.01],
         nesterov=[False, True],
     )
-    if not (c["nesterov"] and (c["momentum"] == 0 or c["dampening"] != 0))
-] + [{"lr": 0.0, "momentum": 0.5}, {"lr": 1.0, "momentum": 1.5, "dampening": -0.5}]
+    if not (c["nesterov"] and c["momentum"] == 0)
+] + [{"lr": 0.0, "momentum": 0.5}, {"lr": 1.0, "momentum": 1.5}]
 
 RMSPROP_CASES = [
     {},
     *combinations(
         lr=[0.01],
         alpha=[0.99, 0.5],
-        momentum=[0.0, 0.9],
-        centered=[False, True],
         weight_decay=[0.0, 0.1],
     ),
     {"eps": 1e-3, "alpha": 0.0},
-    {"eps": 0.0, "alpha": 0.9, "centered": True, "momentum": 0.3},
-    {"alpha": 1.0, "momentum": 0.3},
+    {"eps": 0.0, "alpha": 0.9},
+    {"alpha": 1.0},
 ]
 
 ADAM_CASES = [
@@ -105,10 +101,9 @@ ADAM_CASES = [
         lr=[0.01],
         betas=[(0.9, 0.999), (0.5, 0.9)],
         weight_decay=[0.0, 0.1],
-        amsgrad=[False, True],
     ),
     {"betas": (0.0, 0.0), "eps": 1e-3},
-    {"betas": (0.99, 0.0), "amsgrad": True, "lr": 0.1},
+    {"betas": (0.99, 0.0), "lr": 0.1},
     {"eps": 0.0, "lr": 0.5},
 ]
 
@@ -132,8 +127,8 @@ def test_adam_matches_torch(kwargs):
     ("cls", "kwargs"),
     [
         (O.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
-        (O.RMSprop, {"momentum": 0.5, "centered": True}),
-        (O.Adam, {"amsgrad": True, "weight_decay": 0.01}),
+        (O.RMSprop, {"alpha": 0.9}),
+        (O.Adam, {"weight_decay": 0.01}),
     ],
 )
 def test_parameters_without_gradient_are_skipped_like_torch(cls, kwargs):
@@ -146,20 +141,16 @@ def test_parameters_without_gradient_are_skipped_like_torch(cls, kwargs):
 @given(
     lr=st.floats(0.0, 1.0),
     momentum=st.floats(0.0, 1.0),
-    dampening=st.floats(0.0, 1.0),
     weight_decay=st.floats(0.0, 0.5),
     nesterov=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_sgd_matches_torch_for_random_hyperparameters(
-    lr, momentum, dampening, weight_decay, nesterov, seed
-):
+def test_sgd_matches_torch_for_random_hyperparameters(lr, momentum, weight_decay, nesterov, seed):
     if nesterov:
-        momentum, dampening = max(momentum, 0.1), 0.0
+        momentum = max(momentum, 0.1)
     kwargs = {
         "lr": lr,
         "momentum": momentum,
-        "dampening": dampening,
         "weight_decay": weight_decay,
         "nesterov": nesterov,
     }
@@ -172,23 +163,10 @@ def test_sgd_matches_torch_for_random_hyperparameters(
     alpha=st.floats(0.0, 1.0),
     eps=st.sampled_from([1e-8, 1e-4, 0.1]),
     weight_decay=st.floats(0.0, 0.5),
-    momentum=st.floats(0.0, 0.99),
-    centered=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_rmsprop_matches_torch_for_random_hyperparameters(
-    lr, alpha, eps, weight_decay, momentum, centered, seed
-):
-    if centered:  # alpha near 0 makes v - m**2 cancel to about 0, where torch can give NaN
-        alpha = max(alpha, 0.05)
-    kwargs = {
-        "lr": lr,
-        "alpha": alpha,
-        "eps": eps,
-        "weight_decay": weight_decay,
-        "momentum": momentum,
-        "centered": centered,
-    }
+def test_rmsprop_matches_torch_for_random_hyperparameters(lr, alpha, eps, weight_decay, seed):
+    kwargs = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay}
     compare_with_torch(O.RMSprop, kwargs, steps=20, seed=seed, shapes=[(3, 2), (4,)])
 
 
@@ -199,35 +177,11 @@ def test_rmsprop_matches_torch_for_random_hyperparameters(
     beta2=st.floats(0.0, 0.9999),
     eps=st.sampled_from([1e-8, 1e-4, 0.1]),
     weight_decay=st.floats(0.0, 0.5),
-    amsgrad=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_adam_matches_torch_for_random_hyperparameters(
-    lr, beta1, beta2, eps, weight_decay, amsgrad, seed
-):
-    kwargs = {
-        "lr": lr,
-        "betas": (beta1, beta2),
-        "eps": eps,
-        "weight_decay": weight_decay,
-        "amsgrad": amsgrad,
-    }
+def test_adam_matches_torch_for_random_hyperparameters(lr, beta1, beta2, eps, weight_decay, seed):
+    kwargs = {"lr": lr, "betas": (beta1, beta2), "eps": eps, "weight_decay": weight_decay}
     compare_with_torch(O.Adam, kwargs, steps=20, seed=seed, shapes=[(3, 2), (4,)])
-
-
-def test_centered_rmsprop_never_takes_the_root_of_a_negative_number():
-    # With alpha = 0 the centered second moment v - m**2 = g**2 - g**2 is 0 in exact
-    # arithmetic; rounding can make it -1e-17, whose square root torch turns into NaN. We
-    # floor it at 0, so the step is g / eps: huge but finite.
-    rng = np.random.default_rng(0)
-    p = Parameter(rng.normal(size=(50, 50)))
-    opt = O.RMSprop([p], lr=1e-12, alpha=0.0, centered=True)
-    with warnings.catch_warnings(), np.errstate(invalid="raise"):
-        warnings.simplefilter("error")
-        for _ in range(5):
-            p.grad = rng.normal(size=p.shape)
-            opt.step()
-    assert np.all(np.isfinite(p.data))
 
 
 # ------------------------------------------------------------- readable, small API
@@ -237,8 +191,13 @@ def test_defaults_and_argument_names_are_torchs():
     for cls, tcls in TORCH.items():
         ours = inspect.signature(cls.__init__).parameters
         theirs = inspect.signature(tcls.__init__).parameters
-        assert list(ours) == list(theirs)[: len(ours)], cls.__name__
+        # Positional arguments in torch's order (a positional call means the same thing);
+        # options the course does not use (dampening, amsgrad, ...) are left out, so the
+        # later ones are keyword-only.
+        positional = [n for n, p in ours.items() if p.kind != p.KEYWORD_ONLY]
+        assert positional == list(theirs)[: len(positional)], cls.__name__
         for name, p in ours.items():
+            assert name in theirs, (cls.__name__, name)
             if name in ("self", "params"):
                 continue
             if cls is O.SGD and name == "lr":  # torch 2.x: 1e-3; here it is required
@@ -274,8 +233,8 @@ def test_step_updates_data_in_place_and_leaves_grad_alone():
         p.grad[...] = 1.0
     for opt in (
         O.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.1),
-        O.RMSprop(params, weight_decay=0.1, centered=True, momentum=0.5),
-        O.Adam(params, weight_decay=0.1, amsgrad=True),
+        O.RMSprop(params, weight_decay=0.1),
+        O.Adam(params, weight_decay=0.1),
     ):
         opt.step()
         for p, arr in zip(params, data_arrays, strict=True):
@@ -328,11 +287,10 @@ def test_state_and_repr_are_readable():
     assert opt.state[0]["exp_avg"].shape == model.layers[0].weight.shape
     assert set(opt.state[0]) == {"step", "exp_avg", "exp_avg_sq"}
     assert repr(opt) == (
-        "Adam(4 parameters, lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, "
-        "amsgrad=False)"
+        "Adam(4 parameters, lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)"
     )
     assert "nesterov=False" in repr(O.SGD(model.parameters(), lr=0.1))
-    assert "centered=False" in repr(O.RMSprop(model.parameters()))
+    assert "alpha=0.99" in repr(O.RMSprop(model.parameters()))
 
 
 def test_changing_lr_between_steps_matches_torch_param_groups():
@@ -379,11 +337,9 @@ def train_xor(make_optimizer, steps=400, seed=0):
         lambda ps: O.SGD(ps, lr=0.2, momentum=0.9),
         lambda ps: O.SGD(ps, lr=0.2, momentum=0.9, nesterov=True),
         lambda ps: O.RMSprop(ps, lr=0.01),
-        lambda ps: O.RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
         lambda ps: O.Adam(ps, lr=0.05),
-        lambda ps: O.Adam(ps, lr=0.05, amsgrad=True),
     ],
-    ids=["sgd", "momentum", "nesterov", "rmsprop", "rmsprop-centered", "adam", "amsgrad"],
+    ids=["sgd", "momentum", "nesterov", "rmsprop", "adam"],
 )
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_training_an_mlp_on_xor_reduces_the_loss(make_optimizer, seed):
@@ -403,8 +359,8 @@ def test_training_matches_torch_end_to_end():
         torch.nn.Linear(8, 1, dtype=torch.float64),
     )
     net.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
-    opt = O.Adam(model.parameters(), lr=0.05, amsgrad=True, weight_decay=1e-3)
-    topt = torch.optim.Adam(net.parameters(), lr=0.05, amsgrad=True, weight_decay=1e-3)
+    opt = O.Adam(model.parameters(), lr=0.05, weight_decay=1e-3)
+    topt = torch.optim.Adam(net.parameters(), lr=0.05, weight_decay=1e-3)
     tx, ty = torch.tensor(XOR_X), torch.tensor(XOR_Y)
     for _ in range(100):
         opt.zero_grad()
@@ -423,113 +379,6 @@ def test_training_matches_torch_end_to_end():
 
 def params():
     return [Parameter(np.ones(2))]
-
-
-@pytest.mark.parametrize(
-    ("cls", "kwargs", "match"),
-    [
-        (O.SGD, {"lr": -0.1}, r"`lr` must be in \[0, inf\]; got -0.1"),
-        (O.SGD, {"lr": 0.1, "momentum": -0.5}, r"`momentum` must be in \[0, inf\]"),
-        (O.SGD, {"lr": 0.1, "weight_decay": -1}, r"`weight_decay` must be in \[0, inf\]"),
-        (O.SGD, {"lr": float("nan")}, "`lr` must be finite"),
-        (O.SGD, {"lr": 0.1, "dampening": float("inf")}, "`dampening` must be finite"),
-        (O.SGD, {"lr": 0.1, "nesterov": True}, r"`nesterov=True` requires `momentum` > 0"),
-        (
-            O.SGD,
-            {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": True},
-            r"`nesterov=True` requires .*`dampening` = 0; got momentum=0.9, dampening=0.1",
-        ),
-        (O.RMSprop, {"lr": -1.0}, "`lr`"),
-        (O.RMSprop, {"alpha": -0.1}, r"`alpha` must be in \[0, 1\]"),
-        (O.RMSprop, {"alpha": 1.5}, r"`alpha` must be in \[0, 1\]"),
-        (O.RMSprop, {"eps": -1e-8}, r"`eps` must be in \[0, inf\]"),
-        (O.RMSprop, {"momentum": -0.1}, "`momentum`"),
-        (O.RMSprop, {"weight_decay": -0.1}, "`weight_decay`"),
-        (O.Adam, {"lr": -1e-3}, "`lr`"),
-        (O.Adam, {"betas": (1.0, 0.999)}, r"`betas\[0\]` must be in \[0, 1\); got 1"),
-        (O.Adam, {"betas": (0.9, -0.1)}, r"`betas\[1\]` must be in \[0, 1\)"),
-        (O.Adam, {"eps": -1.0}, "`eps`"),
-        (O.Adam, {"weight_decay": -1.0}, "`weight_decay`"),
-    ],
-)
-def test_bad_hyperparameter_values(cls, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        cls(params(), **kwargs)
-
-
-@pytest.mark.parametrize(
-    ("cls", "kwargs", "match"),
-    [
-        (O.SGD, {"lr": "0.1"}, "`lr` must be a real number"),
-        (O.SGD, {"lr": None}, "`lr`"),
-        (O.SGD, {"lr": 0.1, "momentum": True}, "`momentum`"),
-        (O.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": 1}, "`nesterov` must be True or False"),
-        (O.RMSprop, {"centered": "yes"}, "`centered` must be True or False"),
-        (O.Adam, {"amsgrad": None}, "`amsgrad` must be True or False"),
-        (O.Adam, {"betas": 0.9}, r"`betas` must be a pair"),
-        (O.Adam, {"betas": (0.9, 0.99, 0.999)}, r"`betas` must be a pair"),
-        (O.Adam, {"betas": "ab"}, r"`betas` must be a pair"),
-        (O.Adam, {"betas": (0.9, "0.999")}, r"`betas\[1\]` must be a real number"),
-    ],
-)
-def test_bad_hyperparameter_types(cls, kwargs, match):
-    with pytest.raises(TypeError, match=match):
-        cls(params(), **kwargs)
-
-
-@pytest.mark.parametrize("cls", [O.SGD, O.RMSprop, O.Adam])
-def test_bad_params(cls):
-    def make(ps):
-        return cls(ps, lr=0.1)
-
-    with pytest.raises(ValueError, match="`params` is empty"):
-        make([])
-    with pytest.raises(TypeError, match=r"got a single Parameter. Wrap it in a list"):
-        make(Parameter([1.0]))
-    with pytest.raises(TypeError, match="got a single ndarray"):
-        make(np.ones(3))
-    with pytest.raises(TypeError, match="`params` must be a list of parameters"):
-        make(3.0)
-    with pytest.raises(TypeError, match=r"`params\[1\]` must have `.data` and `.grad`"):
-        make([Parameter([1.0]), np.ones(2)])
-    with pytest.raises(TypeError, match=r"`params\[1\]` must have `.data` and `.grad`"):
-        make([Parameter([1.0]), Linear(2, 3, seed=0)])  # a layer, not its parameters
-    with pytest.raises(TypeError, match=r"`params\[0\].data` must be a floating-point"):
-        make([_IntData()])
-    with pytest.raises(TypeError, match=r"`params\[0\].data` must be a floating-point.*list"):
-        make([_ListData()])
-    p = Parameter([1.0])
-    with pytest.raises(ValueError, match="the same parameter more than once"):
-        make([p, Parameter([2.0]), p])
-
-
-class _IntData:
-    data = np.array([1, 2])
-    grad = None
-
-
-class _ListData:
-    def __init__(self):
-        self.data = [1.0, 2.0]
-        self.grad = None
-
-
-@pytest.mark.parametrize("cls", [O.SGD, O.RMSprop, O.Adam])
-def test_bad_gradients_at_step(cls):
-    p, q = Parameter(np.ones((2, 3))), Parameter(np.ones(4))
-    opt = cls([p, q], lr=0.1)
-    q.grad = np.ones(3)
-    with pytest.raises(ValueError, match=r"`params\[1\].grad` must have shape \(4,\)"):
-        opt.step()
-    # Every gradient is checked before any parameter changes.
-    np.testing.assert_array_equal(p.data, 1.0)
-    assert opt.state == [{}, {}]
-    q.grad = np.array([1.0, np.nan, 0.0, 0.0])
-    with pytest.raises(ValueError, match=r"`params\[1\].grad` contains NaN or infinite"):
-        opt.step()
-    q.grad = "gradient"
-    with pytest.raises(TypeError, match=r"`params\[1\].grad`"):
-        opt.step()
 
 
 # -------------------------------------------------------------- random hyperparameters
@@ -552,14 +401,8 @@ def test_random_hyperparameters_match_torch_step_for_step(
     """Any valid combination, not just the grid above, gives torch's parameters and state."""
     kwargs = {
         "SGD": {"lr": lr, "momentum": momentum, "weight_decay": decay, "nesterov": flag},
-        "RMSprop": {
-            "lr": lr,
-            "alpha": beta2,
-            "momentum": momentum,
-            "centered": flag,
-            "weight_decay": decay,
-        },
-        "Adam": {"lr": lr, "betas": (beta1, beta2), "weight_decay": decay, "amsgrad": flag},
+        "RMSprop": {"lr": lr, "alpha": beta2, "weight_decay": decay},
+        "Adam": {"lr": lr, "betas": (beta1, beta2), "weight_decay": decay},
     }[which]
     if which == "SGD" and flag and momentum == 0:
         kwargs["nesterov"] = False  # Nesterov needs momentum (torch refuses it too)

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 import torch
 
 from dlcourse.datasets import logic_gate, make_linearly_separable
@@ -55,34 +54,3 @@ def test_fit_never_converges_on_xor():
     h = Perceptron(2).fit(X, y, epochs=100)
     assert not h.converged
     assert h.errors_per_epoch.min() >= 1
-
-
-def test_shuffle_is_seeded():
-    X, y = make_linearly_separable(40, seed=1)
-    a = Perceptron(2).fit(X, y, shuffle=True, seed=3)
-    b = Perceptron(2).fit(X, y, shuffle=True, seed=3)
-    np.testing.assert_array_equal(a.sample_index, b.sample_index)
-
-
-def test_bad_input_names_the_argument():
-    p = Perceptron(2)
-    with pytest.raises(ValueError, match=r"`X` must have shape \(n_samples, 2\)"):
-        p.forward(np.ones((3, 3)))
-    with pytest.raises(ValueError, match="`lr` must be in"):
-        p.fit([[0, 0], [1, 1]], [0, 1], lr=-0.1)
-    with pytest.raises(ValueError, match="`y` must hold the labels 0 and 1"):
-        p.fit([[0, 0], [1, 1]], [0, 2])
-    with pytest.raises(ValueError, match="`y` must have shape"):
-        p.fit([[0, 0], [1, 1]], [0, 1, 1])
-    with pytest.raises(ValueError, match="`epochs` must be in"):
-        p.fit([[0, 0], [1, 1]], [0, 1], epochs=0)
-    with pytest.raises(TypeError, match="`shuffle` must be True or False"):
-        p.fit([[0, 0], [1, 1]], [0, 1], shuffle="yes")
-    with pytest.raises(ValueError, match=r"`weight` must have shape \(3,\)"):
-        Perceptron(3, weight=[1.0, 2.0])
-    with pytest.raises(ValueError, match="`n_features` must be in"):
-        Perceptron(0)
-    with pytest.raises(ValueError, match="`target` must be in"):
-        p.update([1.0, 1.0], 2)
-    with pytest.raises(ValueError, match="`X` contains NaN"):
-        p.predict([[np.nan, 1.0]])

@@ -17,17 +17,6 @@ def test_plot_data_one_scatter_per_class(ax):
     assert ax.get_xlabel() == "$x_1$"
 
 
-def test_plot_data_bad_input(ax):
-    with pytest.raises(TypeError, match="`ax` must be a matplotlib Axes"):
-        plotting.plot_data("ax", np.zeros((2, 2)), [0, 1])
-    with pytest.raises(ValueError, match=r"`X` must be a 2-D array of shape \(n_samples, 2\)"):
-        plotting.plot_data(ax, np.zeros(4), [0, 1])
-    with pytest.raises(ValueError, match="`y` must have shape"):
-        plotting.plot_data(ax, np.zeros((3, 2)), [0, 1])
-    with pytest.raises(ValueError, match="`class_names` has 1 names"):
-        plotting.plot_data(ax, np.zeros((2, 2)), [0, 1], class_names=["a"])
-
-
 def test_decision_regions_follow_the_classifier(ax):
     cs = plotting.plot_decision_regions(ax, lambda P: (P[:, 0] > 0).astype(int), resolution=50)
     assert isinstance(cs, QuadContourSet)
