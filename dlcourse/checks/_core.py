@@ -103,7 +103,7 @@ def _compare(got: Any, expected: Any, atol: float, rtol: float, returns: type | 
         return "your function returned None. Did you forget the `return` statement?"
     if expected is None or got is None:
         return None if got is expected else f"expected None; got {_show(got)}."
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected {len(expected)} values (a tuple); got {_show(got)}."
         for i, (g, e) in enumerate(zip(got, expected)):
@@ -134,7 +134,8 @@ def _compare(got: Any, expected: Any, atol: float, rtol: float, returns: type | 
 
 
 def _explain(mistakes: Sequence[Mistake], runs: list, atol: float, rtol: float) -> str | None:
-    """The explanation of the known mistake whose results equal the learner's on every case."""
+    """The explanation of the known mistake whose results equal the learner's on every case
+    (where the learner's function crashed, the mistake must crash too)."""
     for wrong, explanation in mistakes:
         for args, kwargs, ok, got in runs:
             try:
@@ -147,7 +148,8 @@ def _explain(mistakes: Sequence[Mistake], runs: list, atol: float, rtol: float) 
             if not ok or _compare(got, value, atol, rtol, None) is not None:
                 break
         else:
-            return explanation
+            if any(ok for *_, ok, _ in runs):
+                return explanation
     return None
 
 
@@ -206,23 +208,26 @@ def check_function(
             problem = test(lambda *a, **k: _call(candidate, a, k, name))
             if problem:
                 raise _Failed(problem)
-        runs = []
+        runs, problems = [], []
         for case in cases:
             args, kwargs = case if len(case) == 2 and isinstance(case[1], dict) else (case, {})
             try:
-                runs.append((args, kwargs, True, _call(candidate, copy.deepcopy(args), kwargs, name, True)))
+                got = _call(candidate, copy.deepcopy(args), kwargs, name, none=True)
             except _Failed as exc:
                 runs.append((args, kwargs, False, exc))
-        for args, kwargs, ok, got in runs:
-            if not ok:
-                raise got
+                problems.append(str(exc))
+                continue
+            runs.append((args, kwargs, True, got))
             with _quiet():
-                expected = reference(*args, **kwargs)
-            problem = _compare(got, expected, atol, rtol, returns)
+                problem = _compare(got, reference(*args, **kwargs), atol, rtol, returns)
             if problem:
-                explanation = _explain(mistakes, runs, atol, rtol)
-                problem = f"for `{_shown(name, args, kwargs)}`: {problem}"
-                raise _Failed(problem + (f"\n{explanation}" if explanation else ""))
+                problems.append(f"for `{_shown(name, args, kwargs)}`: {problem}")
+        if problems:
+            explanation = _explain(mistakes, runs, atol, rtol)
+            if explanation:  # show a wrong value rather than a crash
+                shown = [p for p in problems if p.startswith("for `")] or problems
+                raise _Failed(f"{shown[0]}\n{explanation}")
+            raise _Failed(problems[0])
         return CheckResult(True, f"✔ Correct: {success or f'`{name}` passes every test.'}")
     except _Failed as exc:
         return _rejected(str(exc), hint)

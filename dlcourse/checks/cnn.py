@@ -106,7 +106,7 @@ def check_conv2d_single(candidate: Any) -> CheckResult:
          "pad the image with zeros before sliding the window."),
         (lambda im, k, stride=1, padding=0: _conv(np.pad(im, (0, padding)), k, stride),
          "You padded one side only; np.pad(image, padding) pads every side."),
-        (lambda im, k, stride=1, padding=0: _conv(im.T, k.T, stride, padding), "Rows and "
+        (lambda im, k, stride=1, padding=0: _conv(im, k, stride, padding).T, "Rows and "
          "columns are swapped in your result."),
     ]  # fmt: skip
     return check_function(
@@ -171,7 +171,7 @@ def check_max_pool(candidate: Any) -> CheckResult:
         (avg_pool2d, "You took the average of each window: that is average pooling."),
         (lambda x, k, s: max_pool2d(x, k, k), "The stride is ignored: the windows must start "
          "every `stride` pixels, not every `pool_size` pixels."),
-        (lambda x, k, s: max_pool2d(x.T, k, s).T, "Rows and columns are swapped."),
+        (lambda x, k, s: max_pool2d(x, k, s).T, "Rows and columns are swapped."),
         (_ceil_pool, "Only windows that fit entirely inside x count: the leftover rows and "
          "columns at the edge are dropped."),
     ]  # fmt: skip

@@ -80,7 +80,7 @@ def _epochs(call) -> str | None:
     rng = np.random.default_rng(13)
     if np.array_equal(*(np.concatenate(_batches(call, 100, 16, rng)) for _ in range(2))):
         return ("two calls with one generator (two epochs) gave the same order: reshuffle at "
-                "every call, do not re-seed inside the function.")  # fmt: skip
+                "every call, from rng itself, not from a copy or a re-seeded generator.")  # fmt: skip
     return None
 
 
