@@ -97,4 +97,3 @@ def test_checker_passes_a_solution_and_rejects_each_mistake_by_name(
 ):
     checker_contract.passes_and_fails(checker, solution, wrong)
     checker_contract.never_raises(checker)
-

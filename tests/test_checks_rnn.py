@@ -10,7 +10,9 @@ from dlcourse import checks
 
 def _cell(W_ih, W_hh, b_ih, b_hh, nonlinearity="tanh"):
     cell = torch.nn.RNNCell(W_ih.shape[1], W_ih.shape[0], nonlinearity=nonlinearity).double()
-    for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)):
+    for name, value in zip(
+        ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)
+    ):
         getattr(cell, name).data = torch.tensor(value)
     return cell
 

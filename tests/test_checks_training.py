@@ -54,7 +54,7 @@ TABLE = [
         (lambda n, b, rng: cut(rng.permutation(n), b)[: n // b], "sizes"),
         (lambda n, b, rng: np.array_split(rng.permutation(n), -(-n // b)), "sizes"),
         (lambda n, b, rng: rng.permutation(n), "one flat array"),
-        (lambda n, b, rng: cut(np.random.permutation(n), b), "same seed gave different"),
+        (lambda n, b, rng: cut(np.random.permutation(n), b), "same seed gave different"),  # noqa: NPY002
         (lambda n, b, rng: cut(np.random.default_rng(0).permutation(n), b), "different "
          "generators gave the same order"),
         (lambda n, b, rng: cut(copy.deepcopy(rng).permutation(n), b), "not from a copy"),

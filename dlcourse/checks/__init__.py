@@ -46,4 +46,18 @@ from .regularization import check_dropout, check_dropout_backward, check_dropout
 from .rnn import check_clip_grad_norm, check_rnn_forward, check_rnn_parameters, check_rnn_step
 from .training import check_minibatches, check_nesterov_step, check_steps_per_epoch
 
-__all__ = [name for name in dir() if name.startswith("check_")] + ["CheckResult"]
+# fmt: off
+__all__ = [
+    "CheckResult", "check_binary_cross_entropy_with_logits", "check_clip_grad_norm",
+    "check_confusion_matrix", "check_conv2d_single", "check_conv_parameters",
+    "check_count_parameters", "check_cross_entropy", "check_divergence_threshold", "check_dropout",
+    "check_dropout_backward", "check_dropout_scale", "check_elu_grad",
+    "check_forward_relu_network", "check_function", "check_gate_weights", "check_learn_angle",
+    "check_linear_backward", "check_linear_regression_gradients", "check_logsumexp",
+    "check_max_pool", "check_maxout_weights", "check_mean_squared_error", "check_minibatches",
+    "check_mlp_forward", "check_nesterov_step", "check_numerical_gradient", "check_output_size",
+    "check_perceptron_epoch", "check_perceptron_predict", "check_rnn_forward",
+    "check_rnn_parameters", "check_rnn_step", "check_sigmoid_backward", "check_softmax",
+    "check_softmax_cross_entropy_grad", "check_steps_per_epoch", "check_steps_to_converge",
+    "check_weighted_sum",
+]

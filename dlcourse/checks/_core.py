@@ -172,29 +172,27 @@ def check_function(
     Parameters
     ----------
     candidate : callable
-        The learner's function (a checker of chosen values wraps them in one).
+        The learner's function (a checker of chosen numbers wraps them in one).
     reference : callable or None
         A correct implementation; None when only ``properties`` are checked.
     cases : sequence of tuple
-        Positional arguments for each call, or ``(args, kwargs)`` with a tuple and a dict.
-        Each call gets copies, so the learner's function cannot spoil them.
+        Positional arguments of each call, or ``(args, kwargs)``. Each call gets copies.
     name : str
-        The function's name as the exercise calls it (used in messages).
+        The function's name as the exercise calls it.
     hint : str, optional
         Shown when the check fails.
     mistakes : sequence of (callable, str)
-        Known wrong answers. When the learner's results equal what ``wrong`` computes on every
-        case, the explanation (which names the mistake) is added to the message.
+        Known wrong answers: when the learner's results equal what ``wrong`` computes on
+        every case, its sentence, which names the mistake, is added to the message.
     properties : sequence of callable
-        Tests run before the cases, for what a reference cannot pin down (random results,
-        side effects): ``test(call)`` returns a problem naming the mistake, or None.
-        ``call(*args, **kwargs)`` runs the learner's function (no copies are made).
+        Run first, for what a reference cannot pin down (randomness, side effects):
+        ``test(call)`` returns a problem or None; ``call(*args)`` runs the learner's code.
     returns : type, optional
-        ``int``: every result must be a whole number (an int, or an integer array).
+        ``int``: results must be whole numbers (an int, or an integer array).
     atol, rtol : float
         Tolerances for numbers.
     success : str, optional
-        The message shown on success.
+        The message on success.
 
     Returns
     -------
@@ -233,6 +231,12 @@ def check_function(
         return _rejected(str(exc), hint)
     except Exception as exc:  # a checker must never stop the notebook
         return _rejected(f"the check itself could not run ({type(exc).__name__}: {exc}).", hint)
+
+
+def _named(name: str, f: Callable) -> Callable:
+    """``f``, shown as ``name`` in messages."""
+    f.__name__ = name
+    return f
 
 
 def _floats(*values: Any) -> np.ndarray | None:
