@@ -39,7 +39,7 @@ TABLE = [
     (checks.check_logsumexp, logsumexp, [
         (lambda Z: np.log(np.sum(np.exp(Z), axis=1)), "overflows"),
         (lambda Z: np.log(np.exp(Z - Z.max()).sum(axis=1)) + Z.max(), "whole array"),
-        (lambda Z: np.log(np.exp(Z - Z.max(1, keepdims=True)).sum(axis=1)), "add it back"),
+        (lambda Z: np.log(np.exp(Z - Z.max(1, keepdims=True)).sum(axis=1)), "add the maximum back"),
         (lambda Z: np.max(Z, axis=1), "maximum of each row"),
         (lambda Z: logsumexp(Z)[:, None], "keepdims"),
         (lambda Z: torch.logsumexp(torch.tensor(Z), dim=0).numpy(), "COLUMN"),

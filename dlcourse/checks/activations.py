@@ -47,12 +47,10 @@ def check_softmax(candidate: Any) -> CheckResult:
         "e / e.sum(axis=1, keepdims=True): subtract each row's maximum so np.exp cannot overflow.",
         mistakes=[
         (_softmax, "np.exp(1000) overflows: inf / inf is nan."),
-        (lambda Z: _softmax(Z, Z.max()), "You subtracted the whole array's maximum: use each "
-         "row's."),
+        (lambda Z: _softmax(Z, Z.max()), "You used the whole array's maximum: use each row's."),
         (lambda Z: _softmax(Z, axis=0), "Your COLUMNS add up to 1; each ROW should (axis=1)."),
         (lambda Z: np.exp(Z) / np.exp(Z).sum(), "Divide each row by its own sum."),
-        (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1), "Without keepdims=True the sums divide "
-         "columns."),
+        (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1), "Without keepdims=True sums divide columns."),
         (lambda Z: 1 / (1 + np.exp(-Z)), "You applied the sigmoid to each entry."),
     ])
 

@@ -49,13 +49,11 @@ def check_linear_backward(candidate: Any) -> CheckResult:
         "grad_output.sum(axis=0), grad_output @ weight.", mistakes=[
         (lambda g, x, w: (x.T @ g, g.sum(0), g @ w), "grad_weight is grad_output.T @ x, not x.T @ "
          "grad_output."),
-        (lambda g, x, w: (g.T @ x, g.mean(0), g @ w), "The bias gradients ADD UP over samples: "
-         "sum."),
+        (lambda g, x, w: (g.T @ x, g.mean(0), g @ w), "Bias gradients ADD UP over samples."),
         (lambda g, x, w: (g.T @ x, g, g @ w), "grad_bias has one row per sample: sum over axis 0."),
         (lambda g, x, w: (g.T @ x / len(x), g.sum(0), g @ w), "grad_weight was divided by the "
          "number of samples."),
-        (lambda g, x, w: (g.T @ x, g.sum(0), g @ w.T), "grad_input is grad_output @ `weight` "
-         "itself."),
+        (lambda g, x, w: (g.T @ x, g.sum(0), g @ w.T), "grad_input uses `weight` itself."),
     ])
 
 

@@ -33,10 +33,8 @@ def check_logsumexp(candidate: Any) -> CheckResult:
     return check_function(candidate, _lse, cases, name="logsumexp",
         hint="m = Z.max(axis=1); return m + np.log(np.exp(Z - m[:, None]).sum(axis=1)).", mistakes=[
         (lambda Z: np.log(np.exp(Z).sum(axis=1)), _OVERFLOW),
-        (lambda Z: np.log(np.exp(Z - Z.max()).sum(1)) + Z.max(), "Use each row's maximum, not the "
-         "whole array's."),
-        (lambda Z: _lse(Z) - Z.max(axis=1), "You subtracted each row's maximum m but did not add "
-         "it back."),
+        (lambda Z: np.log(np.exp(Z - Z.max()).sum(1)) + Z.max(), "Not the whole array's max."),
+        (lambda Z: _lse(Z) - Z.max(axis=1), "You did not add the maximum back."),
         (lambda Z: Z.max(axis=1), "That is the maximum of each row: add log(sum(exp(Z - m)))."),
         (lambda Z: _lse(Z)[:, None], "Return shape (n,): leave out keepdims=True."),
         (lambda Z: _lse(Z.T), "You summed each COLUMN; sum each row (axis=1)."),
@@ -62,14 +60,11 @@ def check_cross_entropy(candidate: Any) -> CheckResult:
         hint="log_p = Z - logsumexp(Z)[:, None]; return -log_p[np.arange(len(labels)), "
         "labels].mean().", mistakes=[
         (lambda Z, t: -_pick(np.log(_naive(Z)), t).mean(), _OVERFLOW),
-        (lambda Z, t: -_pick(log_softmax(Z, axis=1), t), "Those are the per-sample losses: take "
-         "the mean."),
+        (lambda Z, t: -_pick(log_softmax(Z, axis=1), t), "Those are per-sample losses."),
         (lambda Z, t: len(t) * cross_entropy(Z, t), "That is the sum of the per-sample losses."),
-        (lambda Z, t: -cross_entropy(Z, t), "Check the sign: the loss is MINUS the "
-         "log-probability."),
+        (lambda Z, t: -cross_entropy(Z, t), "Check the sign: MINUS log p."),
         (lambda Z, t: -_pick(Z, t).mean(), "You used the raw logit; take the log-softmax first."),
-        (lambda Z, t: -log_softmax(Z, axis=1)[:, t].mean(), "log_p[:, labels] picks a whole "
-         "column."),
+        (lambda Z, t: -log_softmax(Z, axis=1)[:, t].mean(), "[:, labels] picks a whole column."),
     ])
 
 
@@ -85,8 +80,6 @@ def check_softmax_cross_entropy_grad(candidate: Any) -> CheckResult:
         (lambda Z, t: len(t) * cross_entropy_grad(Z, t), "N times too large: the loss is a MEAN."),
         (lambda Z, t: -cross_entropy_grad(Z, t), "The sign is flipped (y - p): it is p - y."),
         (lambda Z, t: p(Z) / len(t), "That is the softmax itself: subtract the one-hot targets."),
-        (lambda Z, t: p(Z), "That is the softmax itself: subtract the one-hot targets, divide by "
-         "N."),
-        (lambda Z, t: (p(Z) - 1) / len(t), "You subtracted 1 from every entry, not the true "
-         "class's."),
+        (lambda Z, t: p(Z), "That is the softmax itself: subtract one-hot targets, / N."),
+        (lambda Z, t: (p(Z) - 1) / len(t), "You subtracted 1 from every entry."),
     ])

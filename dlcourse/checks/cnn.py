@@ -53,8 +53,7 @@ def check_confusion_matrix(candidate: Any) -> CheckResult:
         (lambda t, p, n: _confusion(t, p, n, repeats=False), "matrix[y_true, y_pred] += 1 counts a "
          "repeated pair only once."),
         (lambda t, p, n: _confusion(t, p, max(t.max(), p.max()) + 1), "The size is n_classes."),
-        (lambda t, p, n: _confusion(t, p, n, dtype=float), "Counts are whole numbers: use "
-         "dtype=int."),
+        (lambda t, p, n: _confusion(t, p, n, dtype=float), "Counts are whole: use dtype=int."),
     ])
 
 
@@ -130,8 +129,7 @@ def check_max_pool(candidate: Any) -> CheckResult:
         "pool_size].max(), for (H - pool_size) // stride + 1 rows.", mistakes=[
         (lambda x, k, s: -max_pool2d(-x, k, s), "You took the minimum of each window."),
         (avg_pool2d, "You took the average of each window: that is average pooling."),
-        (lambda x, k, s: max_pool2d(x, k, k), "The stride is ignored: windows start every "
-         "`stride`."),
+        (lambda x, k, s: max_pool2d(x, k, k), "The stride is ignored: start every `stride`."),
         (lambda x, k, s: max_pool2d(x, k, s).T, "Rows and columns are swapped."),
         (_ceil_pool, "Only windows that fit entirely inside x count."),
     ])

@@ -41,10 +41,8 @@ def check_steps_to_converge(candidate: Any) -> CheckResult:
         hint="for step in range(max_steps + 1): if np.linalg.norm(grad(w)) < tol, return step; "
         "else w = w - lr * grad(w). After the loop, return None.", mistakes=[
         (lambda *a: _steps(*a, after=1), "Off by one: test the gradient BEFORE each update."),
-        (lambda *a: _steps(*a, small=lambda g: np.sum(g**2)), "Compare the norm, not the squared "
-         "norm."),
-        (lambda *a: _steps(*a, give_up=a[-1]), "Return None when it does not converge, not "
-         "max_steps."),
+        (lambda *a: _steps(*a, small=lambda g: np.sum(g**2)), "Not the squared norm: the norm."),
+        (lambda *a: _steps(*a, give_up=a[-1]), "Return None, not max_steps, if it fails."),
         (lambda *a: _steps(*a, sign=-1), "Your update goes uphill: w = w - lr * g."),
         (lambda g, *a: _steps(lambda w: w, *a), "You tested w itself, not the gradient's norm."),
     ])
@@ -63,11 +61,9 @@ def check_divergence_threshold(candidate: Any) -> CheckResult:
     return check_function(candidate, lambda H: 2 / np.linalg.eigvalsh(H).max(), cases,
         name="divergence_threshold", hint="each step multiplies the distance along an eigenvector "
         "by 1 - lr * lambda: 2 / np.linalg.eigvalsh(H).max().", mistakes=[
-        (lambda H: 1 / np.linalg.eigvalsh(H).max(), "That jumps to the minimum; twice that "
-         "diverges."),
+        (lambda H: 1 / np.linalg.eigvalsh(H).max(), "That jumps to the minimum: twice that."),
         (lambda H: 2 / np.linalg.eigvalsh(H).min(), "That is the flattest direction's limit."),
-        (lambda H: 2 / np.diag(H).max(), "The diagonal is right only for diagonal H: use "
-         "eigvalsh."),
+        (lambda H: 2 / np.diag(H).max(), "The diagonal fits only diagonal H."),
         (lambda H: 2 / np.trace(H), "You used the sum of the eigenvalues, not the largest."),
         (lambda H: np.linalg.eigvalsh(H).max() / 2, "Upside down: the threshold is 2 / lambda."),
     ])

@@ -29,10 +29,8 @@ def check_binary_cross_entropy_with_logits(candidate: Any) -> CheckResult:
     return check_function(candidate, _bce, cases, name="bce_with_logits", atol=1e-9,
         hint="one example's loss is (1 - y) * z + log(1 + exp(-z)); np.logaddexp(0, -z) gives "
         "log(1 + exp(-z)) without overflow; average with np.mean.", mistakes=[
-        (_textbook, "sigmoid(40) rounds to 1 and log(0) = -inf: write the loss with the logit "
-         "itself."),
-        (lambda z, y: _textbook(z, y, 1e-7), "Clipping the probabilities is wrong for large "
-         "logits."),
+        (_textbook, "sigmoid(40) is 1, log(0) = -inf: write the loss with the logit itself."),
+        (lambda z, y: _textbook(z, y, 1e-7), "Clipping the probabilities is wrong."),
         (lambda z, y: _textbook(z, y, typo=True), "log(y_hat) in both terms is the slide's typo."),
         (lambda z, y: -_bce(z, y), "Your loss has the wrong sign: it starts with a minus."),
         (lambda z, y: len(z) * _bce(z, y), "That is the SUM over the examples; take the mean."),
@@ -56,8 +54,7 @@ def check_linear_regression_gradients(candidate: Any) -> CheckResult:
              (np.array([[0.0, 1.0], [2.0, 3.0]]), np.array([1.0, -1.0]), np.zeros(2), 0.0)]
     return check_function(candidate, _gradients, cases, name="linear_regression_gradients",
         hint="r = X @ w + b - y; return 2 / m * X.T @ r, 2 * np.mean(r).", mistakes=[
-        (lambda *a: _gradients(*a, factor=1.0), "Half the right size: the derivative of r**2 is "
-         "2r."),
+        (lambda *a: _gradients(*a, factor=1.0), "Half the right size: d(r**2) = 2r dr."),
         (lambda *a: _gradients(*a, sign=-1.0), "The wrong sign: r = X @ w + b - y."),
         (lambda *a: _gradients(*a, mean=False), "m times too large: the cost is a MEAN."),
         (lambda *a: _gradients(*a, bias=False), "Your residuals leave out b."),

@@ -37,8 +37,7 @@ def check_forward_relu_network(candidate: Any) -> CheckResult:
         hint="hidden = np.maximum(0, W_hidden @ x), then output = w_output @ hidden.", mistakes=[
         (lambda x, W, w: w @ (W @ x), "You left out the ReLU on the hidden units."),
         (lambda x, W, w: _network(x, W, w, out=_relu), "The output unit has no activation."),
-        (lambda x, W, w: _network(x, W.T, w), "You used W_hidden transposed: compute W_hidden @ "
-         "x."),
+        (lambda x, W, w: _network(x, W.T, w), "You used W_hidden transposed."),
         (lambda x, W, w: _relu(W @ x), "You returned the hidden layer: multiply by w_output."),
         (lambda x, W, w: _network(x, W, w, hidden=_sigmoid), "You used the sigmoid, not the ReLU."),
     ])
@@ -55,8 +54,7 @@ def check_count_parameters(candidate: Any) -> CheckResult:
         hint="each pair of consecutive layers has n_in * n_out weights and n_out "
          "biases.", mistakes=[
         (lambda s: _count(s, lambda i, o: 0), "You counted the weights only; add the biases."),
-        (lambda s: _count(s, lambda i, o: i), "Biases belong to the layer AFTER, not BEFORE each "
-         "pair."),
+        (lambda s: _count(s, lambda i, o: i), "Biases go AFTER, not BEFORE each pair."),
         (lambda s: _count(s) + s[0], "You gave the input units biases too; they have none."),
         (lambda s: sum(s), "You counted the units, not the weights and biases."),
         (lambda s: float(_count(s)), "A count is a whole number: return an int."),

@@ -23,13 +23,10 @@ def check_mean_squared_error(candidate: Any) -> CheckResult:
     return check_function(candidate, lambda t, p: mse_loss(p, t), cases, name="mean_squared_error",
         hint="square each difference, then average with np.mean; no square root.", mistakes=[
         (lambda t, p: np.mean(t - p) ** 2, "You averaged before squaring: errors cancel out."),
-        (lambda t, p: np.sqrt(np.mean((t - p) ** 2)), "The square root gives the RMSE, not the "
-         "MSE."),
+        (lambda t, p: np.sqrt(np.mean((t - p) ** 2)), "The square root is the RMSE."),
         (lambda t, p: (t - p) ** 2, "You returned the squared errors one by one: average them."),
-        (lambda t, p: np.sum((t - p) ** 2), "You summed the squared errors: divide by their "
-         "number."),
-        (lambda t, p: np.mean(np.abs(t - p)), "You averaged absolute errors (the MAE): square "
-         "them."),
+        (lambda t, p: np.sum((t - p) ** 2), "You summed the squared errors."),
+        (lambda t, p: np.mean(np.abs(t - p)), "That is the MAE: square errors."),
     ])
 
 
@@ -106,11 +103,9 @@ def check_perceptron_predict(candidate: Any) -> CheckResult:
     return check_function(candidate, lambda X, w, b: (X @ w + b > 0).astype(int), cases,
         name="perceptron_predict", hint="compute X @ w + b, then 1 where it is > 0, else 0.",
         mistakes=[
-        (lambda X, w, b: (X @ w + b >= 0).astype(int), "A sum of exactly 0 gives 0: use > 0, not "
-         ">= 0."),
+        (lambda X, w, b: (X @ w + b >= 0).astype(int), "A sum of 0 gives 0: > 0, not >= 0."),
         (lambda X, w, b: X @ w + b, "You returned the weighted sums: apply the step to them."),
-        (lambda X, w, b: np.sign(X @ w + b), "Your classes are -1 and 1 (np.sign); they are 0 and "
-         "1."),
+        (lambda X, w, b: np.sign(X @ w + b), "Classes are 0 and 1, not np.sign's."),
         (lambda X, w, b: (X @ w > 0).astype(int), "You left out the bias b."),
         (lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b))), "You used the sigmoid; it is the step."),
     ])

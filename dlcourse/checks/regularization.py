@@ -98,8 +98,7 @@ def check_dropout_backward(candidate: Any) -> CheckResult:
          "- p).",
         mistakes=[
         (lambda g, m, p: g * m, "You apply the mask but not the scale 1 / (1 - p)."),
-        (lambda g, m, p: g / (1 - p), "You scale but forget the mask: dropped units get no "
-         "gradient."),
+        (lambda g, m, p: g / (1 - p), "You scale but forget the mask."),
         (lambda g, m, p: g * ~m / (1 - p), "You pass the gradient to the DROPPED units."),
         (lambda g, m, p: g * m * (1 - p), "You multiply by 1 - p; the forward pass divided by it."),
         (lambda g, m, p: g * m / p, "You divide by p; the factor is 1 / (1 - p)."),

@@ -42,13 +42,10 @@ def check_rnn_step(candidate: Any) -> CheckResult:
         (lambda *a: _step(*a, act=lambda z: z), "That is the weighted sum without the activation."),
         (lambda x, h, Wi, Wh, bi, bh: _step(x, h, Wi, Wh.T, bi, bh), "You used W_hh without .T."),
         (lambda x, h, Wi, Wh, bi, bh: _step(x, h, Wi.T, Wh, bi, bh), "You used W_ih without .T."),
-        (lambda x, h, Wi, Wh, bi, bh: _step(x, h, Wi, Wh, bi, 0), "You left out b_hh; add both "
-         "biases."),
-        (lambda x, h, Wi, Wh, bi, bh: _step(x, h, Wi, Wh, 0, bh), "You left out b_ih; add both "
-         "biases."),
+        (lambda x, h, Wi, Wh, bi, bh: _step(x, h, Wi, Wh, bi, 0), "You left out b_hh."),
+        (lambda x, h, Wi, Wh, bi, bh: _step(x, h, Wi, Wh, 0, bh), "You left out b_ih."),
         (lambda x, h, *w: _step(x, 0 * h, *w), "The new state ignores h_prev: no memory."),
-        (lambda *a: _step(*a, act=lambda z: np.maximum(0, z)), "You used the ReLU; nn.RNN uses "
-         "tanh."),
+        (lambda *a: _step(*a, act=lambda z: np.maximum(0, z)), "ReLU? nn.RNN uses tanh."),
     ])
 
 
@@ -108,10 +105,8 @@ def check_clip_grad_norm(candidate: Any) -> CheckResult:
     return check_function(candidate, _clip, cases, name="clip_grad_norm", atol=1e-6,
         hint="total = np.sqrt(sum(np.sum(g ** 2) for g in grads)); if total > max_norm return "
         "[g * (max_norm / total) for g in grads], else grads.", mistakes=[
-        (lambda gs, m: [np.clip(g, -m, m) for g in gs], "That is clipping by value; rescale "
-         "instead."),
-        (lambda *a: _clip(*a, each=True), "You rescaled each array by its own norm: use the "
-         "total."),
+        (lambda gs, m: [np.clip(g, -m, m) for g in gs], "That is clipping by value."),
+        (lambda *a: _clip(*a, each=True), "Each array by its own norm: use the total."),
         (lambda *a: _clip(*a, always=True), "Gradients that are small enough stay as they are."),
         (lambda *a: _clip(*a, upside_down=True), "Upside down: the factor is max_norm / total."),
     ])

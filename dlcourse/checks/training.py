@@ -26,11 +26,9 @@ def check_steps_per_epoch(candidate: Any) -> CheckResult:
         hint="math.ceil(n_samples / batch_size): the last, smaller batch is a step too; with "
         "drop_last=True it is skipped: n_samples // batch_size.", mistakes=[
         (lambda n, b, drop_last=False: n // b, "The last, smaller batch is still a step."),
-        (lambda n, b, drop_last=False: math.ceil(n / b), "With drop_last=True the incomplete batch "
-         "is skipped."),
+        (lambda n, b, drop_last=False: math.ceil(n / b), "drop_last: incomplete batch is skipped."),
         (lambda n, b, drop_last=False: n / b, "n / b is a float: a number of steps is whole."),
-        (lambda n, b, drop_last=False: n // b + (not drop_last), "n // b + 1 adds an empty extra "
-         "batch."),
+        (lambda n, b, drop_last=False: n // b + (not drop_last), "+ 1 adds an empty extra batch."),
     ])
 
 
