@@ -15,8 +15,8 @@ from ._core import CheckResult, _floats, _rejected, check_function
 
 def check_elu_grad(candidate: Any) -> CheckResult:
     """Check ``elu_grad(x, alpha)``: 1 where ``x > 0``, else ``alpha * exp(x)`` (no ``x = 0``)."""
-    cases = [(np.array([-3.0, -1.0, -0.5, 0.5, 2.0]), 1.0), (np.array([-2.0, -0.25, 0.75, 4.0]),
-        0.5),
+    cases = [(np.array([-3.0, -1.0, -0.5, 0.5, 2.0]), 1.0),
+             (np.array([-2.0, -0.25, 0.75, 4.0]), 0.5),
              (3.0 * np.random.default_rng(7).standard_normal(8), 2.0),
              (np.array([[-1.5, 0.3, -0.01], [2.0, -4.0, 1.0]]), 1.5)]
     return check_function(candidate, activations.elu_grad, cases, name="elu_grad",

@@ -15,11 +15,10 @@ from ._core import CheckResult, _named, check_function
 
 
 def check_sigmoid_backward(candidate: Any) -> CheckResult:
-    """Check ``sigmoid_backward(grad_output, z)``: ``grad_output * s * (1 - s)``,
-        ``s = sigmoid(z)``."""
+    """Check ``sigmoid_backward(grad_output, z)``: ``grad_output * s * (1 - s)``."""
     rng = np.random.default_rng(21)
-    cases = [(np.array([1.0]), np.array([0.0])), (np.array([-0.5379, 2.0, 1.0]), np.array([1.0,
-        -2.0, 3.0])),
+    cases = [(np.array([1.0]), np.array([0.0])),
+             (np.array([-0.5379, 2.0, 1.0]), np.array([1.0, -2.0, 3.0])),
              (rng.standard_normal((3, 2)), 2.0 * rng.standard_normal((3, 2))),
              (rng.standard_normal((4, 1)), rng.standard_normal((4, 1)))]
     return check_function(candidate, lambda g, z: g * sigmoid_grad(z), cases,

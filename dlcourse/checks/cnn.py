@@ -14,8 +14,7 @@ from ._core import CheckResult, check_function
 
 
 def check_conv_parameters(candidate: Any) -> CheckResult:
-    """Check ``conv_parameters(in_channels, out_channels,
-        kernel_size)``: ``out * in * k * k + out``."""
+    """Check ``conv_parameters(in_channels, out_channels, kernel_size)``: ``o * i * k * k + o``."""
     return check_function(candidate, lambda i, o, k: o * i * k * k + o, [(1, 8, 5), (8, 16, 5),
         (3, 64, 3), (16, 1, 1), (2, 3, 7)], name="conv_parameters", returns=int,
         hint="each of the out_channels filters has a k x k kernel per input channel and a bias.",
@@ -41,8 +40,8 @@ def check_confusion_matrix(candidate: Any) -> CheckResult:
     """Check ``confusion_matrix(y_true, y_pred, n_classes)``: ``[i, j]`` counts true ``i``
     predicted as ``j``, integers."""
     rng = np.random.default_rng(7)
-    cases = [(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3), (np.array([1, 0]), np.array([0,
-        1]), 2),
+    cases = [(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3),
+             (np.array([1, 0]), np.array([0, 1]), 2),
              (np.array([0, 0, 1, 1, 1]), np.array([1, 1, 1, 0, 0]), 2),  # rows are the truth
              (rng.integers(0, 10, 200), rng.integers(0, 10, 200), 10),
              (np.array([3, 3, 3]), np.array([3, 3, 3]), 5)]  # classes that never occur: zeros
@@ -66,16 +65,16 @@ _SLIDES = [((np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0,
              np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]], dtype=float)), {}),
            ((np.array([[2, 2, 3, 3, 3], [0, 1, 3, 0, 3], [2, 3, 0, 1, 3], [3, 3, 2, 1, 2],
                        [3, 3, 0, 2, 3]], dtype=float),
-             np.array([[2, 0, 1], [1, 0, 0], [0, 1, 1]], dtype=float)), {"stride": 2,
-                 "padding": 1})]
+             np.array([[2, 0, 1], [1, 0, 0], [0, 1, 1]], dtype=float)),
+            {"stride": 2, "padding": 1})]
 
 
 def check_conv2d_single(candidate: Any) -> CheckResult:
     """Check ``conv2d_single(image, kernel, stride=1, padding=0)``: deep learning's convolution
     (cross-correlation, the kernel not flipped) of one 2-D image, as ``F.conv2d``."""
     rng = np.random.default_rng(21)
-    cases = [*_SLIDES, ((rng.integers(-3, 4, (6, 7)).astype(float), rng.normal(size=(3, 3))),
-        {"padding": 1}),
+    cases = [*_SLIDES,
+             ((rng.integers(-3, 4, (6, 7)).astype(float), rng.normal(size=(3, 3))), {"padding": 1}),
              ((rng.normal(size=(7, 6)), rng.normal(size=(2, 3))), {"stride": 2, "padding": 0}),
              ((rng.normal(size=(8, 8)), rng.normal(size=(3, 3))), {"stride": 3, "padding": 2})]
     return check_function(candidate, _conv, cases, name="conv2d_single",
@@ -123,7 +122,7 @@ def check_max_pool(candidate: Any) -> CheckResult:
     cases = [(np.array([[1.0, 3, 2, 0], [4, 6, 5, 1], [3, 1, 0, 2], [1, 2, 4, 3]]), 2, 2),
              (rng.normal(size=(6, 6)), 3, 3), (rng.normal(size=(5, 5)), 2, 2),
              (rng.normal(size=(5, 5)), 3, 1), (rng.normal(size=(4, 7)), 2, 1),
-                 (rng.normal(size=(7, 6)), 3, 2)]
+             (rng.normal(size=(7, 6)), 3, 2)]
     return check_function(candidate, max_pool2d, cases, name="max_pool",
         hint="out[i, j] = x[i*stride : i*stride + pool_size, j*stride : j*stride + "
         "pool_size].max(), for (H - pool_size) // stride + 1 rows.", mistakes=[

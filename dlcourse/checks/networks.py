@@ -77,12 +77,12 @@ def check_mlp_forward(candidate: Any) -> CheckResult:
         ws = [rng.standard_normal((n_out, n_in)) for n_in, n_out in pairwise(sizes)]
         return ws, [rng.standard_normal(n) for n in sizes[1:]]
 
-    slides = [np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([[2.0, 7.0]])], [np.zeros(2),
-        np.zeros(1)]
-    cases = [(rng.standard_normal((4, 3)), *layers(3, 3, 3, 3)), (np.array([[3.0, 5], [2, 3]]),
-        *slides),
-             (rng.standard_normal((5, 2)), *layers(2, 4, 3)), (rng.standard_normal((4, 2)),
-                 *layers(2, 1)),
+    slides = ([np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([[2.0, 7.0]])],
+              [np.zeros(2), np.zeros(1)])
+    cases = [(rng.standard_normal((4, 3)), *layers(3, 3, 3, 3)),
+             (np.array([[3.0, 5], [2, 3]]), *slides),
+             (rng.standard_normal((5, 2)), *layers(2, 4, 3)),
+             (rng.standard_normal((4, 2)), *layers(2, 1)),
              (rng.standard_normal((6, 3)), *layers(3, 5, 4, 2))]
     return check_function(candidate, _mlp, cases, name="mlp_forward",
         hint="h = X; for each layer h = h @ W.T + b, then np.maximum(0, h) except after the last.",

@@ -78,10 +78,10 @@ def check_learn_angle(candidate: Any) -> CheckResult:
 def check_weighted_sum(candidate: Any) -> CheckResult:
     """Check ``weighted_sum(x, w, b)``: ``x[0]*w[0] + ... + x[n-1]*w[n-1] + b``."""
     rng = np.random.default_rng(3)
-    cases = [(np.array([2.0, 3.0]), np.array([1.0, 1.0]), 0.0), (np.array([4.0]),
-        np.array([0.25]), 2.0),
-             (np.array([2.0, 3.0]), np.array([-1.0, 1.0]), 0.5), (rng.normal(size=5),
-                 rng.normal(size=5), -1.5)]
+    cases = [(np.array([2.0, 3.0]), np.array([1.0, 1.0]), 0.0),
+             (np.array([4.0]), np.array([0.25]), 2.0),
+             (np.array([2.0, 3.0]), np.array([-1.0, 1.0]), 0.5),
+             (rng.normal(size=5), rng.normal(size=5), -1.5)]
     return check_function(candidate, lambda x, w, b: float(x @ w + b), cases, name="weighted_sum",
         hint="multiply each input by its weight, add the products up, then add the bias once.",
         mistakes=[
@@ -97,8 +97,8 @@ def check_perceptron_predict(candidate: Any) -> CheckResult:
     """Check ``perceptron_predict(X, w, b)``: ``1`` where ``X @ w + b > 0``, else ``0``."""
     X, _ = make_linearly_separable(12, seed=4)
     ones = np.array([1.0, 1.0])
-    cases = [(X, ones, 0.0), (X, np.array([-0.5, 2.0]), 0.3), (np.array([[0.0, 0], [1, 1]]), ones,
-        -2.5),
+    cases = [(X, ones, 0.0), (X, np.array([-0.5, 2.0]), 0.3),
+             (np.array([[0.0, 0], [1, 1]]), ones, -2.5),
              (np.array([[0.0, 0.0], [1.0, 0.0]]), ones, 0.0)]
     return check_function(candidate, lambda X, w, b: (X @ w + b > 0).astype(int), cases,
         name="perceptron_predict", hint="compute X @ w + b, then 1 where it is > 0, else 0.",

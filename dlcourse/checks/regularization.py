@@ -14,8 +14,8 @@ from ._core import CheckResult, _Failed, _floats, _rejected, check_function
 
 def _dropped(call, x, p, rng) -> np.ndarray:
     """The learner's dropout of ``x`` in training mode, as an array of the shape of ``x``."""
-    out = call(x, p, True, rng if isinstance(rng,
-        np.random.Generator) else np.random.default_rng(rng))
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    out = call(x, p, True, rng)
     try:
         out = np.asarray(out, dtype=float)
     except (TypeError, ValueError):

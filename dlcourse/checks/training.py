@@ -88,8 +88,8 @@ def check_nesterov_step(candidate: Any) -> CheckResult:
     ``w -= lr * (grad + momentum * buffer)``."""
     rng = np.random.default_rng(21)
     w, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
-    cases = [((w, g, np.array([1.0, -1.0]), 0.1), {}), ((w, g, np.zeros(2), 0.1),
-        {"momentum": 0.9}),
+    cases = [((w, g, np.array([1.0, -1.0]), 0.1), {}),
+             ((w, g, np.zeros(2), 0.1), {"momentum": 0.9}),
              ((*rng.normal(size=(3, 3, 2)), 0.05), {"momentum": 0.5}),
              ((np.array(2.0), np.array(-1.0), np.array(0.5), 0.2), {"momentum": 0.0})]
     return check_function(candidate, _nesterov, cases, name="nesterov_step", atol=1e-10,
