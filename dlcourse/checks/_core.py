@@ -57,17 +57,12 @@ def _show(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=4, separator=", ", threshold=12)
     if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
-        inner = ", ".join(
-            f"array of shape {v.shape}" if isinstance(v, np.ndarray) else _show(v) for v in value
-        )
+        inner = ", ".join(f"array of shape {v.shape}" if isinstance(v, np.ndarray) else _show(v)
+                          for v in value)  # fmt: skip
         return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    if isinstance(value, np.random.Generator):
-        return "rng"
-    if callable(value):
-        return getattr(value, "__name__", "f")
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return repr(value)
+    if isinstance(value, np.random.Generator) or callable(value):
+        return getattr(value, "__name__", "rng")
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
 def _shown(name: str, args: Sequence, kwargs: dict) -> str:
@@ -85,9 +80,7 @@ def _call(fn: Callable, args: Sequence, kwargs: dict, name: str, none: bool = Fa
     except Exception as exc:  # the learner's bug, reported rather than raised
         raise _Failed(f"`{_shown(name, args, kwargs)}` raised {type(exc).__name__}: {exc}") from exc
     if got is None and not none:
-        raise _Failed(
-            f"`{_shown(name, args, kwargs)}` returned None. Did you forget the `return` statement?"
-        )
+        raise _Failed(f"`{_shown(name, args, kwargs)}` returned None. Did you forget `return`?")
     return got
 
 
