@@ -37,7 +37,7 @@ class CheckerContract:
             result = checker(bad)
             assert not result.passed, expected_text
             assert result.message.startswith("✘ Not yet")
-            assert expected_text in result.message, result.message
+            assert expected_text.lower() in result.message.lower(), result.message
             assert "Hint:" in result.message
 
     def never_raises(self, checker):

@@ -1,32 +1,26 @@
-"""Every checker passes the reference solution and fails wrong ones with a useful message."""
+"""The harness, and the checkers of chapters 1-4: each passes a solution written independently
+of its reference (with PyTorch, or another way) and rejects each known mistake by name."""
 
 import itertools
+import math
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 
 from dlcourse import checks
 from dlcourse.checks import CheckResult, check_function
 
 
-def mse(y_true, y_pred):
-    return np.mean((y_true - y_pred) ** 2)
+def tensor(*arrays):
+    return [torch.as_tensor(np.asarray(a, dtype=float)) for a in arrays]
 
 
-def rotate(X, angle):
-    t = np.deg2rad(angle)
-    return X @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T
-
-
-def weighted_sum(x, w, b):
-    total = 0.0
-    for x_i, w_i in zip(x, w):
-        total += x_i * w_i
-    return total + b
-
-
-def perceptron_predict(X, w, b):
-    return (X @ w + b > 0).astype(int)
+def learn_angle(X, y):  # a finer grid, all angles at once
+    t = np.deg2rad(np.arange(0, 360, 0.5))
+    first = X[:, :1] * np.cos(t) - X[:, 1:] * np.sin(t)  # (n, angles)
+    return float(np.rad2deg(t[np.argmax(((first > 0) == y[:, None]).mean(axis=0))]))
 
 
 def perceptron_epoch(X, y, w, b, lr):
@@ -39,262 +33,218 @@ def perceptron_epoch(X, y, w, b, lr):
     return w, b, mistakes
 
 
-def skeleton(*args): ...  # what the notebook hands the reader: returns None
+def elu_grad(x, alpha):
+    (xt,) = tensor(x)
+    xt.requires_grad_(True)
+    F.elu(xt, alpha).sum().backward()
+    return xt.grad.numpy()
 
 
-def crashes(*args):
-    raise IndexError("index 5 is out of bounds")
+def count_parameters(sizes):
+    layers = [torch.nn.Linear(a, b) for a, b in itertools.pairwise(sizes)]
+    return sum(p.numel() for p in torch.nn.Sequential(*layers).parameters())
 
 
-CASES = [
-    (
-        checks.check_mean_squared_error,
-        mse,
-        [
-            (lambda t, p: np.mean(t - p) ** 2, "expected"),  # errors cancel before squaring
-            (lambda t, p: np.sqrt(np.mean((t - p) ** 2)), "expected"),  # the root of it
-            (lambda t, p: (t - p) ** 2, "expected shape ()"),
-        ],
-    ),
-    (
-        checks.check_weighted_sum,
-        weighted_sum,
-        [
-            (lambda x, w, b: float(np.sum(x * w + b)), "expected"),  # bias added per input
-            (lambda x, w, b: x * w + b, "shape"),
-        ],
-    ),
-    (
-        checks.check_perceptron_predict,
-        perceptron_predict,
-        [
-            (lambda X, w, b: (X @ w + b >= 0).astype(int), "expected"),  # 0 maps to 1
-            (lambda X, w, b: X @ w + b, "expected"),
-        ],
-    ),
-    (
-        checks.check_perceptron_epoch,
-        perceptron_epoch,
-        [
-            (lambda X, y, w, b, lr: perceptron_epoch(X, y, w, b, 1.0), "value"),  # ignores lr
-            (lambda X, y, w, b, lr: perceptron_epoch(X, y, w, b, lr)[:2], "expected 3 values"),
-        ],
-    ),
-]
+def mlp_forward(X, weights, biases):
+    (h,) = tensor(X)
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        h = F.linear(h, *tensor(W, b))
+        h = torch.relu(h) if i < len(weights) - 1 else h
+    return h.numpy()
 
 
-@pytest.mark.parametrize(("checker", "solution", "wrong"), CASES)
-def test_checker_passes_the_solution_and_fails_wrong_answers(checker, solution, wrong):
-    result = checker(solution)
-    assert isinstance(result, CheckResult)
-    assert result.passed, result.message
-    assert result.message.startswith("✔ Correct")
-    for bad, expected_text in wrong:
-        result = checker(bad)
-        assert not result.passed
-        assert result.message.startswith("✘ Not yet")
-        assert expected_text in result.message
-        assert "Hint:" in result.message
+def rotate(X, angle):
+    t = np.deg2rad(angle)
+    return X @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T
 
 
-@pytest.mark.parametrize(("checker", "solution", "wrong"), CASES)
-def test_checker_never_raises(checker, solution, wrong, checker_contract):
+def epoch_with(X, y, w, b, lr, *, lr_used=None, batch=False, bias=True, sign=1):
+    w, mistakes = w.astype(float), 0
+    before = (X @ w + b > 0).astype(int)
+    for x_i, y_i, old in zip(X, y, before):
+        error = sign * (y_i - (old if batch else int(x_i @ w + b > 0)))
+        w = w + (lr_used or lr) * error * x_i
+        b = b + (lr_used or lr) * error * bias
+        mistakes += error != 0
+    return w, b, mistakes
+
+
+def _linear_only(X, W, b):
+    for w, v in zip(W, b):
+        X = X @ w.T + v
+    return X
+
+
+def _sigmoid_mlp(X, W, b):
+    for i, (w, v) in enumerate(zip(W, b)):
+        X = X @ w.T + v
+        X = 1 / (1 + np.exp(-X)) if i < len(W) - 1 else X
+    return X
+
+
+TABLE = [
+    (checks.check_mean_squared_error, lambda t, p: F.mse_loss(*tensor(p, t)).item(), [
+        (lambda t, p: np.mean(t - p) ** 2, "before squaring"),
+        (lambda t, p: math.sqrt(np.mean((t - p) ** 2)), "RMSE"),
+        (lambda t, p: (t - p) ** 2, "one by one"),
+        (lambda t, p: sum((a - b) ** 2 for a, b in zip(t, p)), "summed"),
+        (lambda t, p: np.abs(t - p).mean(), "MAE"),
+    ]),
+    (checks.check_learn_angle, learn_angle, [
+        (lambda X, y: 0.0, "does not change when the data turn"),
+        (lambda X, y: np.deg2rad(learn_angle(X, y)), "radians"),
+        (lambda X, y: learn_angle(X, 1 - y), "180 degrees off"),
+        (lambda X, y: np.mean((rotate(X, learn_angle(X, y))[:, 0] > 0) == y), "best accuracy"),
+        (lambda X, y: "north", "one angle in degrees"),
+    ]),
+    (checks.check_weighted_sum, lambda x, w, b: math.fsum(x * w) + b, [
+        (lambda x, w, b: sum(x_i * w_i + b for x_i, w_i in zip(x, w)), "once per input"),
+        (lambda x, w, b: float(np.dot(x, w)), "left out the bias"),
+        (lambda x, w, b: x * w + b, "one number per input"),
+        (lambda x, w, b: sum(x) * sum(w) + b, "sum of the inputs"),
+    ]),
+    (checks.check_perceptron_predict,
+     lambda X, w, b: (torch.tensor(X) @ torch.tensor(w) + b > 0).long().numpy(), [
+        (lambda X, w, b: np.where(X @ w + b >= 0, 1, 0), ">= 0"),
+        (lambda X, w, b: X @ w + b, "weighted sums"),
+        (lambda X, w, b: np.sign(X @ w + b), "np.sign"),
+        (lambda X, w, b: (X @ w > 0).astype(int), "left out the bias"),
+        (lambda X, w, b: torch.sigmoid(torch.tensor(X @ w + b)).numpy(), "sigmoid"),
+    ]),
+    (checks.check_perceptron_epoch, perceptron_epoch, [
+        (lambda *a: epoch_with(*a, lr_used=1.0), "learning rate lr"),
+        (lambda *a: epoch_with(*a, batch=True), "before the loop"),
+        (lambda *a: epoch_with(*a, bias=False), "never update the bias"),
+        (lambda *a: epoch_with(*a, sign=-1), "wrong sign"),
+        (lambda *a: perceptron_epoch(*a)[:2], "three values"),
+    ]),
+    (checks.check_elu_grad, elu_grad, [
+        (lambda x, a: np.where(x > 0, x, a * (np.exp(x) - 1)), "ELU itself"),
+        (lambda x, a: np.where(x > 0, 1.0, a * (np.exp(x) - 1)), "-1 disappears"),
+        (lambda x, a: np.where(x > 0, 1.0, np.exp(x)), "ignore alpha"),
+        (lambda x, a: a * np.exp(x), "positive side"),
+        (lambda x, a: np.where(x > 0, x, a * np.exp(x)), "not x"),
+        (lambda x, a: (x > 0).astype(float), "ReLU's derivative"),
+    ]),
+    (checks.check_softmax, lambda Z: torch.softmax(torch.tensor(Z), dim=1).numpy(), [
+        (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "overflows"),
+        (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(1, keepdims=True), "whole array"),
+        (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=0), "COLUMNS"),
+        (lambda Z: np.exp(Z) / np.sum(np.exp(Z)), "own sum"),
+        (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1), "keepdims"),
+        (lambda Z: torch.sigmoid(torch.tensor(Z)).numpy(), "sigmoid"),
+    ]),
+    (checks.check_forward_relu_network,
+     lambda x, W, w: (torch.tensor(w) @ torch.relu(torch.tensor(W) @ torch.tensor(x))).item(), [
+        (lambda x, W, w: w @ W @ x, "left out the ReLU"),
+        (lambda x, W, w: max(0.0, w @ np.maximum(0, W @ x)), "no activation"),
+        (lambda x, W, w: w @ np.maximum(0, x @ W), "transposed"),
+        (lambda x, W, w: np.maximum(0, W @ x), "returned the hidden layer"),
+        (lambda x, W, w: w @ (1 / (1 + np.exp(-(W @ x)))), "sigmoid"),
+    ]),
+    (checks.check_count_parameters, count_parameters, [
+        (lambda s: sum(a * b for a, b in itertools.pairwise(s)), "weights only"),
+        (lambda s: sum(a * b + a for a, b in itertools.pairwise(s)), "BEFORE each pair"),
+        (lambda s: count_parameters(s) + s[0], "input units biases"),
+        (lambda s: sum(s), "counted the units"),
+        (lambda s: float(count_parameters(s)), "whole number"),
+    ]),
+    (checks.check_mlp_forward, mlp_forward, [
+        (lambda X, W, b: np.maximum(0, mlp_forward(X, W, b)), "after the last layer"),
+        (_linear_only, "left out the ReLU"),
+        (lambda X, W, b: mlp_forward(X, W, [0 * v for v in b]), "left out the biases"),
+        (lambda X, W, b: mlp_forward(X, [w.T for w in W], b), "transpose"),
+        (_sigmoid_mlp, "sigmoid"),
+    ]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("checker", "solution", "wrong"), TABLE, ids=lambda v: "")
+def test_checker_passes_a_solution_and_rejects_each_mistake_by_name(
+    checker, solution, wrong, checker_contract
+):
+    checker_contract.passes_and_fails(checker, solution, wrong)
     checker_contract.never_raises(checker)
 
 
-def test_checker_does_not_let_the_candidate_spoil_the_inputs():
-    def mutating(X, w, b):
-        X[:] = 0
-        return perceptron_predict(X, w, b)
-
-    # the mutating function sees zeros but the reference does not
-    assert not checks.check_perceptron_predict(mutating).passed
-    assert checks.check_perceptron_predict(perceptron_predict).passed
-
-
-@pytest.mark.parametrize(
-    ("gate", "w", "b", "passed"),
-    [
-        ("and", [1, 1], -1.5, True),
-        ("or", [1, 1], -0.5, True),
-        ("nand", [-1, -1], 1.5, True),
-        ("and", [1, 1], -0.5, False),
-        ("xor", [1, 1], -0.5, False),
-    ],
-)
-def test_gate_weights(gate, w, b, passed):
-    result = checks.check_gate_weights(gate, np.array(w, dtype=float), b)
-    assert result.passed is passed
-    if not passed:
-        assert "(1, 1) -> 1 (want 0)" in result.message or "want" in result.message
+GATES = [  # gate, w, b, passes, words of the message
+    ("nand", [-1, -1], 1.5, True, "computes NAND"),
+    ("and", [1, 1], -1.5, True, "computes AND"),
+    ("or", [2, 2], -1, True, "computes OR"),
+    ("nand", [0, 0], 0.0, False, "outputs 0 for every input"),
+    ("nand", [1, 1], -1.5, False, "compute AND, not NAND"),
+    ("nand", [-1, -1], 0.5, False, "compute NOR, not NAND"),
+    ("and", [1, 1], -0.5, False, "compute OR, not AND"),
+    ("xor", [1, 1], -0.5, False, "not linearly separable"),
+    ("nand", "w", 1, False, "must be two numbers"),
+    ("maybe", [1, 1], 0, False, "unknown gate"),
+]
+MAXOUT = [  # target, (w1, b1, w2, b2), passes, words
+    ("leaky_relu", (1, 0, 0.1, 0), True, "leaky ReLU"),
+    ("relu", (0, 0, 1, 0), True, "ReLU"),
+    ("abs", (1, 0, -1, 0), True, "absolute value"),
+    ("leaky_relu", (0, 0, 0, 0), False, "0 everywhere"),
+    ("leaky_relu", (1, 0, 0.01, 0), False, "PyTorch's default"),
+    ("leaky_relu", (1, 0, 0, 0), False, "is the ReLU"),
+    ("abs", (1, 0, 1, 0), False, "is the identity"),
+    ("relu", ("w", 0, 0, 0), False, "four numbers"),
+    ("sigmoid", (1, 0, 0, 0), False, "unknown target"),
+]
 
 
-def test_gate_weights_bad_values_do_not_raise():
-    assert "must be two numbers" in checks.check_gate_weights("and", "w", 1).message
-    assert not checks.check_gate_weights("maybe", [1, 1], 0).passed
+@pytest.mark.parametrize(("gate", "w", "b", "passes", "words"), GATES)
+def test_gate_weights(gate, w, b, passes, words):
+    result = checks.check_gate_weights(gate, np.array(w) if not isinstance(w, str) else w, b)
+    assert result.passed is passes and words in result.message, result.message
+
+
+@pytest.mark.parametrize(("target", "weights", "passes", "words"), MAXOUT)
+def test_maxout_weights(target, weights, passes, words):
+    result = checks.check_maxout_weights(target, *weights)
+    assert result.passed is passes and words in result.message, result.message
 
 
 def test_result_displays_its_message():
     result = check_function(abs, abs, [(-1,)], name="abs")
+    assert isinstance(result, CheckResult) and bool(result)
     assert repr(result) == str(result) == result.message
     assert "dlcourse-check" in result._repr_html_()
-    assert bool(result)
 
 
-def test_check_function_accepts_kwargs_cases():
-    result = check_function(
-        lambda x, scale=1: x * scale,
-        lambda x, scale=1: x * scale,
-        [((2,), {"scale": 3})],
-        name="f",
-    )
-    assert result.passed
+def test_check_function_accepts_kwargs_cases_and_names_a_mistake_only_when_all_cases_agree():
+    def scale(x, factor=1):
+        return x * factor
+
+    assert check_function(scale, scale, [((2,), {"factor": 3})], name="f").passed
+    mistakes = [(lambda x, factor=1: x, "You ignore the factor.")]
+    cases = [((2,), {"factor": 3}), ((0,), {"factor": 5})]
+    assert "ignore" in check_function(lambda x, factor=1: x, scale, cases, name="f",
+                                      mistakes=mistakes).message  # fmt: skip
+    only_once = check_function(lambda x, factor=1: x + 1, scale, cases, name="f",
+                               mistakes=[(lambda x, factor=1: 3, "Always 3.")])  # fmt: skip
+    assert not only_once.passed and "Always 3" not in only_once.message
 
 
-def learn_angle(X, y):
-    angles = np.arange(0, 360)
-    scores = [np.mean((rotate(X, a)[:, 0] > 0).astype(int) == y) for a in angles]
-    return angles[int(np.argmax(scores))]
+def test_check_function_requires_whole_numbers_when_asked():
+    result = check_function(lambda n: n / 1, lambda n: n, [(4,)], name="f", returns=int)
+    assert not result.passed and "whole number" in result.message
 
 
-def test_check_learn_angle():
-    assert checks.check_learn_angle(learn_angle).passed
-    result = checks.check_learn_angle(lambda X, y: 0.0)  # never searches
-    assert not result.passed and "is possible" in result.message and "Hint:" in result.message
-    result = checks.check_learn_angle(lambda X, y: learn_angle(X, 1 - y))  # wrong labels
-    assert not result.passed
-    assert "returned None" in checks.check_learn_angle(skeleton).message
-    assert "one angle in degrees" in checks.check_learn_angle(lambda X, y: "north").message
-    assert "raised IndexError" in checks.check_learn_angle(crashes).message
+def test_a_checker_does_not_let_the_candidate_spoil_the_inputs():
+    def mutating(X, w, b):
+        X[:] = 0
+        return (X @ w + b > 0).astype(int)
+
+    assert not checks.check_perceptron_predict(mutating).passed
+    assert checks.check_perceptron_predict(lambda X, w, b: (X @ w + b > 0) * 1).passed
 
 
-# -- chapters 3 and 4: activation functions and the multi-layer perceptron -----------------
-
-
-def elu_grad(x, alpha):
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0)))
-
-
-def softmax(Z):
-    e = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def forward_relu_network(x, W_hidden, w_output):
-    return w_output @ np.maximum(0, W_hidden @ x)
-
-
-def count_parameters(layer_sizes):
-    return sum(a * b + b for a, b in itertools.pairwise(layer_sizes))
-
-
-def mlp_forward(X, weights, biases):
-    a = X
-    for W, b in zip(weights[:-1], biases[:-1]):
-        a = np.maximum(0, a @ W.T + b)
-    return a @ weights[-1].T + biases[-1]
-
-
-def mlp_forward_relu_everywhere(X, weights, biases):
-    a = X
-    for W, b in zip(weights, biases):
-        a = np.maximum(0, a @ W.T + b)
-    return a
-
-
-NETWORK_CASES = [
-    (
-        checks.check_elu_grad,
-        elu_grad,
-        [
-            (lambda x, a: np.where(x > 0, 1.0, a * (np.exp(x) - 1)), "expected"),  # the ELU
-            (lambda x, a: np.where(x > 0, 1.0, np.exp(x)), "expected"),  # ignores alpha
-            (lambda x, a: a * np.exp(x), "expected"),  # forgets the positive side
-        ],
-    ),
-    (
-        checks.check_softmax,
-        softmax,
-        [
-            (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "nan or inf"),
-            (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True), "ROW"),
-            (lambda Z: np.exp(Z) / np.exp(Z).sum(), "expected"),  # one sum for all rows
-            (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1), "raised ValueError"),  # no keepdims
-        ],
-    ),
-    (
-        checks.check_forward_relu_network,
-        forward_relu_network,
-        [
-            (lambda x, W, w: w @ (W @ x), "expected 52"),  # no ReLU: -39
-            (lambda x, W, w: np.maximum(0, w @ np.maximum(0, W @ x)), "expected"),  # ReLU out
-            (lambda x, W, w: w @ np.maximum(0, W.T @ x), "expected"),  # transposed weights
-        ],
-    ),
-    (
-        checks.check_count_parameters,
-        count_parameters,
-        [
-            (lambda s: sum(a * b for a, b in itertools.pairwise(s)), "expected"),  # no biases
-            (lambda s: count_parameters(s) + s[0], "expected"),  # biases on the inputs too
-        ],
-    ),
-    (
-        checks.check_mlp_forward,
-        mlp_forward,
-        [
-            (mlp_forward_relu_everywhere, "expected"),
-            (lambda X, W, b: mlp_forward(X, W, [0 * v for v in b]), "expected"),  # no biases
-            (lambda X, W, b: mlp_forward(X, [w.T for w in W], b), "raised ValueError"),
-        ],
-    ),
-]
-
-
-@pytest.mark.parametrize(("checker", "solution", "wrong"), NETWORK_CASES)
-def test_network_checkers_pass_the_solution_and_fail_wrong_answers(
-    checker, solution, wrong, checker_contract
-):
-    checker_contract.passes_and_fails(checker, solution, wrong)
-
-
-@pytest.mark.parametrize(("checker", "solution", "wrong"), NETWORK_CASES)
-def test_network_checkers_never_raise(checker, solution, wrong, checker_contract):
-    checker_contract.never_raises(checker)
-
-
-def test_softmax_checker_stays_quiet_about_overflow(recwarn):
+def test_a_checker_stays_quiet_about_overflow(recwarn):
     naive = checks.check_softmax(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True))
     assert not naive.passed and "subtract each row's maximum" in naive.message
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
 def test_messages_show_lists_of_arrays_by_shape():
-    message = checks.check_mlp_forward(skeleton).message
-    assert "array of shape (2, 2)" in message and "array([" not in message
-
-
-@pytest.mark.parametrize(
-    ("target", "weights", "passed"),
-    [
-        ("relu", (1, 0, 0, 0), True),
-        ("relu", (0, 0, 1, 0), True),  # the order of the pieces does not matter
-        ("leaky_relu", (1, 0, 0.1, 0), True),
-        ("abs", (1, 0, -1, 0), True),
-        ("identity", (1, 0, 1, 0), True),
-        ("leaky_relu", (1, 0, 0.01, 0), False),  # PyTorch's slope, not the slides'
-        ("abs", (1, 0, 0, 0), False),
-        ("relu", (1, 0, 0, 0.5), False),
-    ],
-)
-def test_maxout_weights(target, weights, passed):
-    result = checks.check_maxout_weights(target, *weights)
-    assert result.passed is passed, result.message
-    if not passed:
-        assert "want" in result.message and "Hint:" in result.message
-
-
-def test_maxout_weights_bad_values_do_not_raise():
-    assert "four numbers" in checks.check_maxout_weights("relu", "w", 0, 0, 0).message
-    assert "unknown target" in checks.check_maxout_weights("sigmoid", 1, 0, 0, 0).message
-    assert not checks.check_maxout_weights(None, 1, 0, 0, 0).passed
+    message = checks.check_mlp_forward(lambda *a: None).message
+    assert "array of shape (3, 3)" in message and "array([" not in message

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _executed import exercise_problems
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,8 @@ def text_outputs(path: Path) -> list[tuple[int, str]]:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    problems = exercise_problems(notebook)  # issue 15: solutions pass, stubs fail
+    assert not problems, f"{path.name}: " + "; ".join(problems)
     texts = []
     for index, cell in enumerate(notebook.cells):
         if TIMING_TAG in cell.get("metadata", {}).get("tags", []):

@@ -1,25 +1,24 @@
-"""The machinery behind every exercise checker: :class:`CheckResult` and :func:`check_function`."""
+"""The one harness behind every exercise checker: :func:`check_function`."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import html
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+Mistake = tuple[Callable[..., Any], str]  # (what the wrong code computes, what to tell)
+Property = Callable[[Callable[..., Any]], "str | None"]  # call -> a problem, or None
+
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of a check.
-
-    Attributes
-    ----------
-    passed : bool
-    message : str
-        What the learner reads: what was tested, what went wrong, and a hint.
-    """
+    """The outcome of a check: ``passed`` and the ``message`` the learner reads."""
 
     passed: bool
     message: str
@@ -30,8 +29,7 @@ class CheckResult:
     def __str__(self) -> str:
         return self.message
 
-    def __repr__(self) -> str:
-        return self.message
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         colour, border = ("#e8f5e9", "#009E73") if self.passed else ("#fff3e0", "#D55E00")
@@ -43,49 +41,66 @@ class CheckResult:
         )
 
 
-def _passed(what: str) -> CheckResult:
-    return CheckResult(True, f"✔ Correct: {what}")
+@contextlib.contextmanager
+def _quiet():
+    """Silence NumPy's overflow warnings: the message reports the inf or nan instead."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
-def _failed(problem: str, hint: str | None) -> CheckResult:
-    text = f"✘ Not yet: {problem}"
-    if hint:
-        text += f"\nHint: {hint}"
-    return CheckResult(False, text)
+class _Failed(Exception):
+    """The learner's function raised, or returned None, while a property was tested."""
 
 
 def _show(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=4, separator=", ", threshold=12)
     if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
-        # a list of weight matrices, say: the shapes tell more than the numbers
-        inner = ", ".join(
-            f"array of shape {v.shape}" if isinstance(v, np.ndarray) else _show(v) for v in value
-        )
+        inner = ", ".join(f"array of shape {v.shape}" if isinstance(v, np.ndarray) else _show(v)
+                          for v in value)  # fmt: skip
         return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return repr(value)
+    if isinstance(value, np.random.Generator) or callable(value):
+        return getattr(value, "__name__", "rng")
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
-def _call(fn: Callable, args: Sequence, kwargs: dict) -> tuple[bool, Any]:
-    """Call the learner's function on copies of the inputs (so it cannot spoil them)."""
-    args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+def _shown(name: str, args: Sequence, kwargs: dict) -> str:
+    if not args and not kwargs:
+        return name
+    shown = [_show(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(shown)})"
+
+
+def _call(fn: Callable, args: Sequence, kwargs: dict, name: str, none: bool = False) -> Any:
+    """Call the learner's function quietly; a crash (or a None) becomes :class:`_Failed`."""
     try:
-        return True, fn(*args, **kwargs)
+        with _quiet():
+            got = fn(*args, **kwargs)
     except Exception as exc:  # the learner's bug, reported rather than raised
-        return False, f"{type(exc).__name__}: {exc}"
+        raise _Failed(f"`{_shown(name, args, kwargs)}` raised {type(exc).__name__}: {exc}") from exc
+    if got is None and not none:
+        raise _Failed(f"`{_shown(name, args, kwargs)}` returned None. Did you forget `return`?")
+    return got
 
 
-def _compare(got: Any, expected: Any, atol: float) -> str | None:
-    """Return None when ``got`` matches ``expected``, else a description of the mismatch."""
-    if got is None:
+def _is_int(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iu"
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _compare(got: Any, expected: Any, atol: float, rtol: float, returns: type | None) -> str | None:
+    """None when ``got`` matches ``expected``, else a description of the difference."""
+    if got is None and expected is not None:
         return "your function returned None. Did you forget the `return` statement?"
-    if isinstance(expected, tuple):
+    if expected is None or got is None:
+        return None if got is expected else f"expected None; got {_show(got)}."
+    if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected {len(expected)} values (a tuple); got {_show(got)}."
         for i, (g, e) in enumerate(zip(got, expected)):
-            problem = _compare(g, e, atol)
+            problem = _compare(g, e, atol, rtol, returns)
             if problem:
                 return f"value {i} of the result: {problem}"
         return None
@@ -93,90 +108,137 @@ def _compare(got: Any, expected: Any, atol: float) -> str | None:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return f"expected a number or an array of numbers; got {type(got).__name__}."
-    expected_arr = np.asarray(expected, dtype=float)
-    if got_arr.shape != expected_arr.shape:
-        if got_arr.size == expected_arr.size:
+    want = np.asarray(expected, dtype=float)
+    if got_arr.shape != want.shape:
+        same = " (the values may be right)" if got_arr.size == want.size else ""
+        return f"expected shape {want.shape}; got shape {got_arr.shape}{same}."
+    with _quiet():
+        close = np.allclose(got_arr, want, atol=atol, rtol=rtol, equal_nan=True)
+    if not close:
+        if np.all(np.isfinite(want)) and not np.all(np.isfinite(got_arr)):
             return (
-                f"the values may be right but the shape is {got_arr.shape}; "
-                f"expected {expected_arr.shape}."
+                f"your result contains nan or inf: {_show(got)}. np.exp overflows for large "
+                "inputs, and np.log(0) is -inf."
             )
-        return f"expected shape {expected_arr.shape}; got shape {got_arr.shape}."
-    if not np.allclose(got_arr, expected_arr, atol=atol, rtol=1e-6, equal_nan=False):
         return f"expected {_show(expected)}; got {_show(got)}."
+    if returns is int and not _is_int(got):
+        return f"expected a whole number (int); got {_show(got)} of type {type(got).__name__}."
     return None
 
 
-def _matches(got: Any, wrong: Callable, args: Sequence, kwargs: dict, atol: float) -> bool:
-    """Whether ``got`` equals what ``wrong(*args, **kwargs)`` computes; never raises."""
-    try:
-        with np.errstate(all="ignore"):
-            return _compare(got, wrong(*args, **kwargs), atol) is None
-    except Exception:  # that mistake is impossible for these arguments
-        return False
+def _explain(mistakes: Sequence[Mistake], runs: list, atol: float, rtol: float) -> str | None:
+    """The explanation of the known mistake whose results equal the learner's on every case
+    (where the learner's function crashed, the mistake must crash too)."""
+    for wrong, explanation in mistakes:
+        for args, kwargs, ok, got in runs:
+            try:
+                with _quiet():
+                    value = wrong(*copy.deepcopy(args), **kwargs)
+            except Exception:  # that mistake cannot happen for these arguments
+                if ok:
+                    break
+                continue
+            if not ok or _compare(got, value, atol, rtol, None) is not None:
+                break
+        else:
+            if any(ok for *_, ok, _ in runs):
+                return explanation
+    return None
 
 
 def check_function(
     candidate: Any,
-    reference: Callable,
+    reference: Callable | None,
     cases: Sequence[tuple],
     *,
     name: str,
     hint: str | None = None,
+    mistakes: Sequence[Mistake] = (),
+    properties: Sequence[Property] = (),
+    returns: type | None = None,
     atol: float = 1e-8,
+    rtol: float = 1e-6,
     success: str | None = None,
-    mistakes: Sequence[tuple[Callable, str]] = (),
 ) -> CheckResult:
     """Compare ``candidate`` with ``reference`` on each case; never raises.
 
     Parameters
     ----------
     candidate : callable
-        The learner's function.
-    reference : callable
-        A correct implementation.
+        The learner's function (a checker of chosen numbers wraps them in one).
+    reference : callable or None
+        A correct implementation; None when only ``properties`` are checked.
     cases : sequence of tuple
-        Positional arguments for each call. A case may also be ``(args, kwargs)`` with a tuple
-        and a dict.
+        Positional arguments of each call, or ``(args, kwargs)``. Each call gets copies.
     name : str
-        The function's name as the exercise calls it (used in messages).
+        The function's name as the exercise calls it.
     hint : str, optional
-        Shown when a case fails.
-    atol : float, default 1e-8
-        Absolute tolerance for numbers.
+        Shown when the check fails.
+    mistakes : sequence of (callable, str)
+        Known wrong answers: when the learner's results equal what ``wrong`` computes on
+        every case, its sentence, which names the mistake, is added to the message.
+    properties : sequence of callable
+        Run first, for what a reference cannot pin down (randomness, side effects):
+        ``test(call)`` returns a problem or None; ``call(*args)`` runs the learner's code.
+    returns : type, optional
+        ``int``: results must be whole numbers (an int, or an integer array).
+    atol, rtol : float
+        Tolerances for numbers.
     success : str, optional
-        The message shown on success.
-    mistakes : sequence of (callable, str), optional
-        Known wrong answers: ``(wrong, explanation)`` pairs. When a wrong result equals what
-        ``wrong`` computes for the same arguments, the explanation is added to the message,
-        so the learner reads which mistake it was.
+        The message on success.
 
     Returns
     -------
     CheckResult
+        Its message starts with "✔ Correct" or "✘ Not yet".
     """
     try:
         if not callable(candidate):
-            return _failed(f"`{name}` should be a function; got {type(candidate).__name__}.", hint)
-        for case in cases:
-            if len(case) == 2 and isinstance(case[0], tuple) and isinstance(case[1], dict):
-                args, kwargs = case
-            else:
-                args, kwargs = case, {}
-            expected = reference(*args, **kwargs)
-            ok, got = _call(candidate, args, kwargs)
-            shown = ", ".join(_show(a) for a in args)
-            if not ok:
-                return _failed(f"`{name}({shown})` raised {got}", hint)
-            problem = _compare(got, expected, atol)
+            raise _Failed(f"`{name}` should be a function; got {type(candidate).__name__}.")
+        for test in properties:
+            problem = test(lambda *a, **k: _call(candidate, a, k, name))
             if problem:
-                for wrong, explanation in mistakes:
-                    if _matches(got, wrong, args, kwargs, atol):
-                        problem += f"\n{explanation}"
-                        break
-                return _failed(f"for `{name}({shown})`: {problem}", hint)
-        return _passed(success or f"`{name}` gives the right answer on {len(cases)} test cases.")
+                raise _Failed(problem)
+        runs, problems = [], []
+        for case in cases:
+            args, kwargs = case if len(case) == 2 and isinstance(case[1], dict) else (case, {})
+            try:
+                got = _call(candidate, copy.deepcopy(args), kwargs, name, none=True)
+            except _Failed as exc:
+                runs.append((args, kwargs, False, exc))
+                problems.append(str(exc))
+                continue
+            runs.append((args, kwargs, True, got))
+            with _quiet():
+                problem = _compare(got, reference(*args, **kwargs), atol, rtol, returns)
+            if problem:
+                problems.append(f"for `{_shown(name, args, kwargs)}`: {problem}")
+        if problems:
+            explanation = _explain(mistakes, runs, atol, rtol)
+            if explanation:  # show a wrong value rather than a crash
+                shown = [p for p in problems if p.startswith("for `")] or problems
+                raise _Failed(f"{shown[0]}\n{explanation}")
+            raise _Failed(problems[0])
+        return CheckResult(True, f"✔ Correct: {success or f'`{name}` passes every test.'}")
+    except _Failed as exc:
+        return _rejected(str(exc), hint)
     except Exception as exc:  # a checker must never stop the notebook
-        return _failed(f"the check itself could not run ({type(exc).__name__}: {exc}).", hint)
+        return _rejected(f"the check itself could not run ({type(exc).__name__}: {exc}).", hint)
 
 
-# -- chapter exercises ----------------------------------------------------------------------
+def _named(name: str, f: Callable) -> Callable:
+    """``f``, shown as ``name`` in messages."""
+    f.__name__ = name
+    return f
+
+
+def _floats(*values: Any) -> np.ndarray | None:
+    """Numbers the learner chose (weights, factors) as one flat float array; None if not numbers."""
+    try:
+        return np.concatenate([np.asarray(v, dtype=float).ravel() for v in values])
+    except (TypeError, ValueError):
+        return None
+
+
+def _rejected(problem: str, hint: str | None = None) -> CheckResult:
+    return CheckResult(False, f"✘ Not yet: {problem}" + (f"\nHint: {hint}" if hint else ""))

@@ -1,4 +1,4 @@
-"""Checkers for the exercises on multi-layer perceptrons."""
+"""Checkers for the exercises on multi-layer perceptrons (chapter 4)."""
 
 from __future__ import annotations
 
@@ -9,93 +9,87 @@ import numpy as np
 
 from ._core import CheckResult, check_function
 
+# The tables of cases and mistakes read best one entry per line:
+# fmt: off
 
-def _forward_relu_network(x, W_hidden, w_output):
-    return float(np.asarray(w_output) @ np.maximum(0.0, np.asarray(W_hidden) @ np.asarray(x)))
+
+def _relu(z):
+    return np.maximum(0.0, z)
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _network(x, W, w, hidden=_relu, out=lambda z: z):
+    return out(w @ hidden(W @ x))
 
 
 def check_forward_relu_network(candidate: Any) -> CheckResult:
-    """Check ``forward_relu_network(x, W_hidden, w_output)`` for one data point.
-
-    The network has one hidden layer of ReLU units (weights ``W_hidden``, one row per unit) and
-    one output unit without activation (weights ``w_output``); no biases.
-    """
+    """Check ``forward_relu_network(x, W_hidden, w_output)``: ReLU hidden units (one row of
+    ``W_hidden`` each), one linear output unit, no biases."""
     rng = np.random.default_rng(11)
-    cases = [
-        (np.array([3.0, 5.0]), np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([2.0, 7.0])),
-        (np.array([1.0, 2.0]), np.array([[1.0, 1.0], [2.0, -1.5]]), np.array([-1.0, 2.0])),
-        (np.array([1.0, -2.0, 0.5]), rng.standard_normal((4, 3)), rng.standard_normal(4)),
-        (np.array([2.0, 3.0]), np.array([[1.0, 1.0], [-1.0, 1.0]]), np.array([2.0, -1.0])),
-    ]
-    return check_function(
-        candidate,
-        _forward_relu_network,
-        cases,
-        name="forward_relu_network",
-        hint="hidden = relu(W_hidden @ x) with relu(z) = np.maximum(0, z), then "
-        "output = w_output @ hidden. The ReLU goes on the hidden units only: the output unit "
-        "has no activation, so the output may be negative.",
-        success="`forward_relu_network` propagates forward through a ReLU hidden layer: "
-        "for the slides' customer it gives 52.",
-    )
+    cases = [(np.array([3.0, 5.0]), np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([2.0, 7.0])),
+             (np.array([1.0, 2.0]), np.array([[1.0, 1.0], [2.0, -1.5]]), np.array([-1.0, 2.0])),
+             (np.array([1.0, -2.0, 0.5]), rng.standard_normal((3, 3)), rng.standard_normal(3)),
+             (np.array([2.0, 3.0]), np.array([[1.0, 1.0], [-1.0, 1.0]]), np.array([2.0, -1.0]))]
+    return check_function(candidate, _network, cases, name="forward_relu_network",
+        hint="hidden = np.maximum(0, W_hidden @ x), then output = w_output @ hidden.", mistakes=[
+        (lambda x, W, w: w @ (W @ x), "You left out the ReLU on the hidden units."),
+        (lambda x, W, w: _network(x, W, w, out=_relu), "The output unit has no activation."),
+        (lambda x, W, w: _network(x, W.T, w), "You used W_hidden transposed."),
+        (lambda x, W, w: _relu(W @ x), "You returned the hidden layer: multiply by w_output."),
+        (lambda x, W, w: _network(x, W, w, hidden=_sigmoid), "You used the sigmoid, not the ReLU."),
+    ])
 
 
-def _count_parameters(layer_sizes):
-    sizes = [int(n) for n in layer_sizes]
-    return sum(n_in * n_out + n_out for n_in, n_out in pairwise(sizes))
+def _count(sizes, bias=lambda n_in, n_out: n_out):
+    return sum(n_in * n_out + bias(n_in, n_out) for n_in, n_out in pairwise(sizes))
 
 
 def check_count_parameters(candidate: Any) -> CheckResult:
     """Check ``count_parameters(layer_sizes)``: weights plus biases of a fully connected MLP."""
     cases = [([2, 2, 1],), ([2, 8, 1],), ([2, 8, 8, 1],), ([784, 128, 10],), ([3, 1],)]
-    return check_function(
-        candidate,
-        _count_parameters,
-        cases,
-        name="count_parameters",
-        hint="between a layer of n_in units and the next layer of n_out units there are "
-        "n_in * n_out weights and n_out biases (one per unit of the next layer; the input "
-        "layer has none). Add this up over consecutive pairs of layers, for example with "
-        "zip(layer_sizes[:-1], layer_sizes[1:]).",
-        success="`count_parameters` counts every weight and bias of a fully connected network.",
-    )
+    return check_function(candidate, _count, cases, name="count_parameters", returns=int,
+        hint="each pair of consecutive layers has n_in * n_out weights and n_out "
+         "biases.", mistakes=[
+        (lambda s: _count(s, lambda i, o: 0), "You counted the weights only; add the biases."),
+        (lambda s: _count(s, lambda i, o: i), "Biases go AFTER, not BEFORE each pair."),
+        (lambda s: _count(s) + s[0], "You gave the input units biases too; they have none."),
+        (lambda s: sum(s), "You counted the units, not the weights and biases."),
+        (lambda s: float(_count(s)), "A count is a whole number: return an int."),
+    ])
 
 
-def _mlp_forward(X, weights, biases):
-    h = np.asarray(X, dtype=float)
+def _mlp(X, weights, biases, act=_relu, last=False, T=True):
     for i, (W, b) in enumerate(zip(weights, biases)):
-        h = h @ np.asarray(W, dtype=float).T + np.asarray(b, dtype=float)
-        if i < len(weights) - 1:
-            h = np.maximum(0.0, h)
-    return h
+        X = X @ (W.T if T else W) + b
+        X = act(X) if (i < len(weights) - 1 or last) else X
+    return X
 
 
 def check_mlp_forward(candidate: Any) -> CheckResult:
-    """Check ``mlp_forward(X, weights, biases)``: ReLU after every layer but the last.
-
-    ``weights[l]`` has PyTorch's shape ``(out_features, in_features)``; ``X`` holds one data
-    point per row; the result has shape ``(n_samples, out_features)``.
-    """
+    """Check ``mlp_forward(X, weights, biases)``: ReLU after every layer but the last; weights in
+    PyTorch's shape ``(out_features, in_features)``, one data point per row of ``X``."""
     rng = np.random.default_rng(13)
 
     def layers(*sizes):
         ws = [rng.standard_normal((n_out, n_in)) for n_in, n_out in pairwise(sizes)]
         return ws, [rng.standard_normal(n) for n in sizes[1:]]
 
-    slides_w = [np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([[2.0, 7.0]])]
-    slides_b = [np.zeros(2), np.zeros(1)]
-    cases = [
-        (np.array([[3.0, 5.0], [2.0, 3.0]]), slides_w, slides_b),
-        (rng.standard_normal((5, 2)), *layers(2, 4, 3)),
-        (rng.standard_normal((6, 3)), *layers(3, 5, 4, 2)),
-        (rng.standard_normal((4, 2)), *layers(2, 1)),
-    ]
-    return check_function(
-        candidate,
-        _mlp_forward,
-        cases,
-        name="mlp_forward",
-        hint="loop over the layers: h = h @ W.T + b, then h = np.maximum(0, h) for every "
-        "layer except the last one (the output layer has no activation). Start with h = X.",
-        success="`mlp_forward` runs a multi-layer perceptron of any depth on a whole batch.",
-    )
+    slides = ([np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([[2.0, 7.0]])],
+              [np.zeros(2), np.zeros(1)])
+    cases = [(rng.standard_normal((4, 3)), *layers(3, 3, 3, 3)),
+             (np.array([[3.0, 5], [2, 3]]), *slides),
+             (rng.standard_normal((5, 2)), *layers(2, 4, 3)),
+             (rng.standard_normal((4, 2)), *layers(2, 1)),
+             (rng.standard_normal((6, 3)), *layers(3, 5, 4, 2))]
+    return check_function(candidate, _mlp, cases, name="mlp_forward",
+        hint="h = X; for each layer h = h @ W.T + b, then np.maximum(0, h) except after the last.",
+        mistakes=[
+        (lambda *a: _mlp(*a, last=True), "You applied the ReLU after the last layer too."),
+        (lambda *a: _mlp(*a, act=lambda z: z), "You left out the ReLU between the layers."),
+        (lambda X, W, b: _mlp(X, W, [0 * v for v in b]), "You left out the biases."),
+        (lambda *a: _mlp(*a, T=False), "Multiply by the transpose, h @ W.T."),
+        (lambda *a: _mlp(*a, act=_sigmoid), "You used the sigmoid, not the ReLU."),
+    ])

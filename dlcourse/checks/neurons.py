@@ -1,4 +1,4 @@
-"""Checkers for the exercises on neurons, the perceptron and measuring error (chapters 1-2)."""
+"""Checkers for chapters 1 and 2: measuring error, the neuron and the perceptron."""
 
 from __future__ import annotations
 
@@ -6,213 +6,155 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_array, check_scalar
 from ..datasets import logic_gate, make_linearly_separable
-from ..perceptron import step
-from ._core import CheckResult, _call, _failed, _passed, _show, check_function
+from ..losses import mse_loss
+from ._core import CheckResult, _floats, _rejected, check_function
+
+# The tables of cases and mistakes read best one entry per line:
+# fmt: off
 
 
 def check_mean_squared_error(candidate: Any) -> CheckResult:
     """Check ``mean_squared_error(y_true, y_pred)``: the mean of ``(y_true - y_pred) ** 2``."""
     rng = np.random.default_rng(1)
-    cases = [
-        (np.array([3.0, 5.0]), np.array([4.0, 5.0])),
-        (np.array([10.0, 20.0, 30.0]), np.array([12.0, 18.0, 30.0])),
-        (rng.normal(size=20), rng.normal(size=20)),
-        (np.array([1.0]), np.array([-1.0])),
-    ]
-    return check_function(
-        candidate,
-        lambda t, p: float(np.mean((t - p) ** 2)),
-        cases,
-        name="mean_squared_error",
-        hint="square each difference (errors in both directions count and must not cancel "
-        "out), then average with np.mean. Do not take the square root.",
-        success="`mean_squared_error` measures the average squared distance to the truth.",
-    )
+    cases = [(np.array([3.0, 5.0]), np.array([4.0, 5.0])), (np.array([1.0]), np.array([-1.0])),
+             (np.array([10.0, 20.0, 30.0]), np.array([12.0, 18.0, 30.0])),
+             (rng.normal(size=20), rng.normal(size=20))]
+    return check_function(candidate, lambda t, p: mse_loss(p, t), cases, name="mean_squared_error",
+        hint="square each difference, then average with np.mean; no square root.", mistakes=[
+        (lambda t, p: np.mean(t - p) ** 2, "You averaged before squaring: errors cancel out."),
+        (lambda t, p: np.sqrt(np.mean((t - p) ** 2)), "The square root is the RMSE."),
+        (lambda t, p: (t - p) ** 2, "You returned the squared errors one by one: average them."),
+        (lambda t, p: np.sum((t - p) ** 2), "You summed the squared errors."),
+        (lambda t, p: np.mean(np.abs(t - p)), "That is the MAE: square errors."),
+    ])
 
 
-def _rotate(X, angle: float) -> np.ndarray:
-    """Rotate 2-D points counter-clockwise about the origin by ``angle`` degrees.
-
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, 2)
-    angle : float
-        Degrees; positive turns counter-clockwise.
-
-    Returns
-    -------
-    numpy.ndarray of shape (n_samples, 2)
-    """
-    X = as_array(X, "X", shape=("n_samples", 2))
-    theta = np.deg2rad(check_scalar(angle, "angle"))
-    rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-    return X @ rotation.T
+def _rotate(X: np.ndarray, angle: float) -> np.ndarray:
+    t = np.deg2rad(angle)
+    return X @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T
 
 
-def _threshold_accuracy(X: np.ndarray, y: np.ndarray, angle: float) -> float:
+def _accuracy(X: np.ndarray, y: np.ndarray, angle: float) -> float:
     return float(np.mean((_rotate(X, angle)[:, 0] > 0).astype(int) == y))
 
 
-def check_learn_angle(candidate: Any) -> CheckResult:
-    """Check ``learn_angle(X, y)``: the angle whose rotated threshold rule fits ``y`` best.
-
-    The rule classifies a point as 1 when its first coordinate, after rotating the data
-    counter-clockwise by the angle, is positive. Any angle whose accuracy is within one percentage
-    point of the best one on a 1-degree grid passes.
-    """
-    hint = (
-        "loop over candidate angles (for example np.arange(0, 360)), rotate X by each, "
-        "predict 1 where the first coordinate is > 0, compute the accuracy against y, and "
-        "return the angle with the highest accuracy."
-    )
+def _finds_best_angle(call) -> str | None:
+    X0, y = make_linearly_separable(80, margin=0.3, seed=6)
+    data = [(turn, _rotate(X0, turn)) for turn in (0.0, 70.0, 200.0)]
+    got = [call(X, y) for _, X in data]
     try:
-        if not callable(candidate):
-            return _failed(
-                f"`learn_angle` should be a function; got {type(candidate).__name__}.", hint
-            )
-        X0, y = make_linearly_separable(80, margin=0.3, seed=6)
-        for turn in (0.0, 70.0, 200.0):
-            X = _rotate(X0, turn)
-            best = max(_threshold_accuracy(X, y, a) for a in range(360))
-            ok, got = _call(candidate, (X, y), {})
-            if not ok:
-                return _failed(f"`learn_angle(X, y)` raised {got}", hint)
-            if got is None:
-                return _failed("your function returned None. Did you forget `return`?", hint)
-            try:
-                angle = float(got)
-            except (TypeError, ValueError):
-                return _failed(
-                    f"`learn_angle` must return one angle in degrees; got {got!r}.", hint
-                )
-            accuracy = _threshold_accuracy(X, y, angle)
-            if accuracy < best - 0.01:
-                return _failed(
-                    f"on data turned by {turn:g} degrees your angle {angle:g} reaches "
-                    f"{accuracy:.0%} accuracy, but {best:.0%} is possible.",
-                    hint,
-                )
-        return _passed(
-            "`learn_angle` finds the best representation by searching, as a "
-            "learning algorithm does."
-        )
-    except Exception as exc:
-        return _failed(f"the check itself could not run ({type(exc).__name__}: {exc}).", hint)
+        angles = [float(angle) for angle in got]
+    except (TypeError, ValueError):
+        return f"`learn_angle` must return one angle in degrees; got {got[0]!r}."
+    for (turn, X), angle in zip(data, angles):
+        best = max(_accuracy(X, y, a) for a in range(360))
+        if _accuracy(X, y, angle) >= best - 0.01:
+            continue
+        problem = (f"on data turned by {turn:g} degrees your angle {angle:g} reaches "
+                   f"{_accuracy(X, y, angle):.0%} accuracy, but {best:.0%} is possible.\n")
+        for wrong, why in [(0 <= angle <= 1 and np.isclose(angle, best), "the best accuracy, "
+                            "not the angle that reaches it"),
+                           (len(set(angles)) == 1, "an angle that does not change when the data "
+                            "turn: search the angles"),
+                           (_accuracy(X, y, np.degrees(angle)) >= best - 0.01, "radians; the "
+                            "rule takes degrees"),
+                           (_accuracy(X, y, angle + 180) >= best - 0.01, "an angle 180 degrees "
+                            "off: it swaps the two classes")]:
+            if wrong:
+                return problem + f"You returned {why}."
+        return problem.strip()
+    return None
+
+
+def check_learn_angle(candidate: Any) -> CheckResult:
+    """Check ``learn_angle(X, y)``: an angle whose rotated threshold rule fits ``y`` within one
+    percentage point of the best angle on a 1-degree grid."""
+    return check_function(candidate, None, [], name="learn_angle", properties=[_finds_best_angle],
+        hint="loop over the angles np.arange(0, 360), rotate X by each, predict 1 where the "
+        "first coordinate is > 0, and return the angle of highest accuracy.")
 
 
 def check_weighted_sum(candidate: Any) -> CheckResult:
     """Check ``weighted_sum(x, w, b)``: ``x[0]*w[0] + ... + x[n-1]*w[n-1] + b``."""
     rng = np.random.default_rng(3)
-    cases = [
-        (np.array([2.0, 3.0]), np.array([1.0, 1.0]), 0.0),
-        (np.array([2.0, 3.0]), np.array([-1.0, 1.0]), 0.5),
-        (rng.normal(size=5), rng.normal(size=5), -1.5),
-        (np.array([4.0]), np.array([0.25]), 2.0),
-    ]
-    return check_function(
-        candidate,
-        lambda x, w, b: float(np.dot(x, w) + b),
-        cases,
-        name="weighted_sum",
-        hint="multiply each input by its weight, add the products up, then add the bias once "
-        "(not once per input).",
-        success="`weighted_sum` is the multiply-add at the heart of every neuron.",
-    )
+    cases = [(np.array([2.0, 3.0]), np.array([1.0, 1.0]), 0.0),
+             (np.array([4.0]), np.array([0.25]), 2.0),
+             (np.array([2.0, 3.0]), np.array([-1.0, 1.0]), 0.5),
+             (rng.normal(size=5), rng.normal(size=5), -1.5)]
+    return check_function(candidate, lambda x, w, b: float(x @ w + b), cases, name="weighted_sum",
+        hint="multiply each input by its weight, add the products up, then add the bias once.",
+        mistakes=[
+        (lambda x, w, b: np.sum(x * w + b), "You added the bias once per input; add it once."),
+        (lambda x, w, b: np.sum(x * w), "You left out the bias b."),
+        (lambda x, w, b: x * w + b, "You returned one number per input: add the products up."),
+        (lambda x, w, b: np.sum(x) * np.sum(w) + b, "You multiplied the sum of the inputs by the "
+         "sum of the weights: multiply each input by its own weight."),
+    ])
 
 
 def check_perceptron_predict(candidate: Any) -> CheckResult:
     """Check ``perceptron_predict(X, w, b)``: ``1`` where ``X @ w + b > 0``, else ``0``."""
     X, _ = make_linearly_separable(12, seed=4)
-    cases = [
-        (X, np.array([1.0, 1.0]), 0.0),
-        (X, np.array([-0.5, 2.0]), 0.3),
-        (np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1.0, 1.0]), -1.5),
-        (np.array([[0.0, 0.0]]), np.array([1.0, 1.0]), 0.0),
-    ]
-    return check_function(
-        candidate,
-        lambda X, w, b: step(X @ w + b),
-        cases,
-        name="perceptron_predict",
-        hint="compute all weighted sums at once with X @ w + b (shape (n_samples,)), then "
-        "apply the step: 1 where the sum is > 0, else 0. A sum of exactly 0 gives 0.",
-        success="`perceptron_predict` classifies every point with one matrix product.",
-    )
+    ones = np.array([1.0, 1.0])
+    cases = [(X, ones, 0.0), (X, np.array([-0.5, 2.0]), 0.3),
+             (np.array([[0.0, 0], [1, 1]]), ones, -2.5),
+             (np.array([[0.0, 0.0], [1.0, 0.0]]), ones, 0.0)]
+    return check_function(candidate, lambda X, w, b: (X @ w + b > 0).astype(int), cases,
+        name="perceptron_predict", hint="compute X @ w + b, then 1 where it is > 0, else 0.",
+        mistakes=[
+        (lambda X, w, b: (X @ w + b >= 0).astype(int), "A sum of 0 gives 0: > 0, not >= 0."),
+        (lambda X, w, b: X @ w + b, "You returned the weighted sums: apply the step to them."),
+        (lambda X, w, b: np.sign(X @ w + b), "Classes are 0 and 1, not np.sign's."),
+        (lambda X, w, b: (X @ w > 0).astype(int), "You left out the bias b."),
+        (lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b))), "You used the sigmoid; it is the step."),
+    ])
 
 
-def _perceptron_epoch(X, y, w, b, lr):
-    w, b, mistakes = np.array(w, dtype=float), float(b), 0
-    for x_i, y_i in zip(X, y):
-        error = y_i - int(x_i @ w + b > 0)
-        w = w + lr * error * x_i
-        b = b + lr * error
-        mistakes += error != 0
+def _epoch(X, y, w, b, lr, *, online=True, update_bias=True, sign=1):
+    w, mistakes, before = np.array(w, dtype=float), 0, (X @ w + b > 0).astype(int)
+    for x_i, y_i, old in zip(X, y, before):
+        error = sign * (y_i - (int(x_i @ w + b > 0) if online else old))
+        w, b, mistakes = w + lr * error * x_i, b + lr * error * update_bias, mistakes + (error != 0)
     return w, b, int(mistakes)
 
 
 def check_perceptron_epoch(candidate: Any) -> CheckResult:
-    """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``.
+    """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``: one pass of the
+    perceptron rule over the samples, in order."""
+    (X, y), (gx, gy) = make_linearly_separable(10, seed=5), logic_gate("and")
+    cases = [(X, y, np.zeros(2), 0.0, 1.0), (X, y, np.array([0.5, -1.0]), 0.2, 0.1),
+             (gx, gy, np.zeros(2), 0.0, 1.0), (gx, gy, np.array([1.0, 1.0]), -1.5, 0.5)]
+    return check_function(candidate, _epoch, cases, name="perceptron_epoch",
+        hint="for each sample in order predict with the CURRENT w and b, error = y_i - prediction, "
+        "w += lr * error * x_i, b += lr * error; count errors; return (w, b, mistakes).", mistakes=[
+        (lambda X, y, w, b, lr: _epoch(X, y, w, b, 1.0), "You ignore the learning rate lr."),
+        (lambda *a: _epoch(*a, online=False), "You predicted every sample before the loop; each "
+         "prediction must use the weights updated by the samples before it."),
+        (lambda *a: _epoch(*a, update_bias=False), "You never update the bias: b += lr * error."),
+        (lambda *a: _epoch(*a, sign=-1), "The error has the wrong sign: y_i - prediction."),
+        (lambda *a: _epoch(*a)[:2], "Return three values: (w, b, mistakes)."),
+    ])
 
-    One pass of the perceptron learning rule over the samples, in order.
-    """
-    X, y = make_linearly_separable(10, seed=5)
-    gx, gy = logic_gate("and")
-    cases = [
-        (X, y, np.zeros(2), 0.0, 1.0),
-        (X, y, np.array([0.5, -1.0]), 0.2, 0.1),
-        (gx, gy, np.zeros(2), 0.0, 1.0),
-        (gx, gy, np.array([1.0, 1.0]), -1.5, 0.5),
-    ]
-    return check_function(
-        candidate,
-        _perceptron_epoch,
-        cases,
-        name="perceptron_epoch",
-        hint="loop over the samples in order; for each, predict with the CURRENT w and b, "
-        "compute error = y_i - prediction, then w = w + lr * error * x_i and "
-        "b = b + lr * error. Count the samples with error != 0. Return (w, b, mistakes).",
-        success="`perceptron_epoch` applies Rosenblatt's rule exactly like the reference.",
-    )
+
+_GATES = ("and", "or", "nand", "nor", "xor")
 
 
 def check_gate_weights(gate: str, w: Any, b: Any) -> CheckResult:
-    """Check that a perceptron with weights ``w`` and bias ``b`` computes a logic ``gate``.
-
-    Parameters
-    ----------
-    gate : {"and", "or", "nand", "nor", "xor"}
-    w : array_like of shape (2,)
-    b : float
-    """
-    try:
-        X, y = logic_gate(gate)
-        try:
-            w_arr = np.asarray(w, dtype=float).reshape(2)
-            b_val = float(b)
-        except (TypeError, ValueError):
-            return _failed(
-                f"`w` must be two numbers and `b` one number; got w={w!r}, b={b!r}.",
-                "for example w = np.array([1.0, 1.0]) and b = -0.5.",
-            )
-        got = step(X @ w_arr + b_val)
-        if np.array_equal(got, y):
-            return _passed(
-                f"w={_show(w_arr)}, b={b_val:g} computes {gate.upper()} on all four inputs."
-            )
-        rows = ", ".join(
-            f"{tuple(int(v) for v in x)} -> {g} (want {t})" for x, g, t in zip(X, got, y) if g != t
-        )
-        hint = (
-            None
-            if gate.lower() == "xor"
-            else "write the four inequalities w1*a + w2*b + bias > 0 (or <= 0) for the inputs "
-            "(0,0), (0,1), (1,0), (1,1) and find numbers that satisfy all of them."
-        )
-        return _failed(f"{gate.upper()} is wrong for {rows}.", hint)
-    except Exception as exc:
-        return _failed(f"could not check this gate ({type(exc).__name__}: {exc}).", None)
-
-
-# -- chapter 3: activation functions --------------------------------------------------------
+    """Check that a perceptron with weights ``w`` (two numbers) and bias ``b`` computes ``gate``,
+    one of "and", "or", "nand", "nor", "xor"."""
+    numbers = _floats(w, b)
+    if not isinstance(gate, str) or gate.lower() not in _GATES:
+        return _rejected(f"unknown gate {gate!r}; choose one of {', '.join(_GATES)}.")
+    if numbers is None or numbers.size != 3:
+        return _rejected(f"`w` must be two numbers and `b` one number; got w={w!r}, b={b!r}.")
+    (w1, w2, bias), gate = numbers, gate.lower()
+    mistakes = [(lambda X: np.zeros(4), "Your perceptron outputs 0 for every input.")]
+    mistakes += [(lambda X, g=g: logic_gate(g)[1], f"Your weights compute {g.upper()}, not "
+                  f"{gate.upper()}.") for g in _GATES if g != gate]
+    return check_function(lambda X: (X @ [w1, w2] + bias > 0).astype(int),
+        lambda X: logic_gate(gate)[1], [(logic_gate(gate)[0],)], mistakes=mistakes,
+        name=f"{gate.upper()} with w = [{w1:g}, {w2:g}], b = {bias:g}",
+        hint="no weights do it: XOR is not linearly separable." if gate == "xor" else "write the "
+        "four inequalities w1*a + w2*b + bias > 0 (or <= 0) and find numbers that satisfy them.",
+        success=f"w = [{w1:g}, {w2:g}], b = {bias:g} computes {gate.upper()} on all four inputs.")
