@@ -1,4 +1,4 @@
-"""One pattern for every explorer in the course.
+"""One pattern for every explorer in the course: ``explore(draw, **controls)``.
 
 A chapter writes, in plain sight, a function that draws one state of an idea::
 
@@ -10,14 +10,15 @@ and declares the controls a reader may move, each over a *finite* set of values:
     explore(draw, w1=Slider(-2, 2, 0.5, value=1), w2=Slider(-2, 2, 0.5, value=1),
             b=Dropdown([-1, 0, 1], value=0))
 
-The builder wires ipywidgets to ``draw``: it draws the initial state at once (so an executed
-notebook and the book's page show a real figure), and redraws the same
-:class:`matplotlib.figure.Figure` whenever a control moves. Because every control has finitely
-many values, every state of an explorer can be listed (:meth:`Explorer.states`) and rendered
-ahead of time.
+Live (JupyterLab, Binder, Colab, nbval) the result is an ipywidget: controls above an image
+of the figure. A state once drawn is kept (as PNG bytes), so returning to it is instant, and a
+redraw runs in a background thread that always draws the *latest* state asked for: a slider
+dragged faster than the figure can follow skips the states in between instead of queueing
+them. In the book build (:func:`precomputed_mode`) every state is drawn ahead of time and the
+page gets the kernel-free HTML/JS of :mod:`dlcourse.static_explorer` instead.
 
-Figures are made with the object-oriented API (no ``pyplot``), so explorers never touch global
-matplotlib state or pop up duplicate figures.
+Figures use the object-oriented API (no ``pyplot``): explorers never touch global
+matplotlib state.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import inspect
 import io
 import itertools
 import math
+import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -34,27 +37,49 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import static_explorer
 from ._validation import check_callable, check_int, check_scalar
 
 __all__ = [
     "MAX_STATES",
+    "PRECOMPUTED_ENV",
     "Checkbox",
     "Control",
     "Dropdown",
     "Explorer",
     "Slider",
     "explore",
+    "precomputed_mode",
     "progress",
 ]
 
 #: The most states one explorer may declare: every state must stay cheap to precompute.
 MAX_STATES = 400
+#: The switch between live and precomputed explorers: an environment variable, because the
+#: kernels that execute the chapters are processes started by the build and inherit it.
+PRECOMPUTED_ENV = "DLCOURSE_STATIC_EXPLORERS"
+
+
+def precomputed_mode() -> bool:
+    """Whether explorers render as precomputed HTML (the book build) rather than live widgets.
+
+    True when the environment variable :data:`PRECOMPUTED_ENV` is ``"1"``. The Sphinx extension
+    :mod:`dlcourse.sphinxext` sets it when a book build starts, and so must any script that
+    executes chapters *for* the build (set it before starting the kernels). JupyterLab,
+    Binder, Colab and nbval leave it unset. Nothing else in :mod:`dlcourse` reads it.
+    """
+    return os.environ.get(PRECOMPUTED_ENV, "") == "1"
+
+
+# -- controls -------------------------------------------------------------------------------
 
 
 class Control:
-    """A declared control: a finite, ordered set of values and a starting value.
+    """A finite, ordered set of values with labels and a starting value.
 
-    Subclasses decide how the control looks; :attr:`values` is what matters for the logic.
+    A control type is one subclass: it fills :attr:`values`, :attr:`labels`, :attr:`value`
+    and :attr:`description`, and says how it looks live (:meth:`widget`) and on the static
+    page (:meth:`html`).
     """
 
     values: tuple
@@ -73,7 +98,16 @@ class Control:
         shown = ", ".join(self.labels[:8]) + (", ..." if len(self.labels) > 8 else "")
         raise ValueError(f"{value!r} is not one of this control's values ({shown}).")
 
-    def make_widget(self, name: str):  # pragma: no cover - overridden
+    def widget(self, name: str):
+        """The ipywidget for this control; its ``value`` is one of :attr:`values`."""
+        raise NotImplementedError
+
+    def html(self, k: int, index: int, label: str) -> str:
+        """The static page's input for control number ``k`` showing value ``index``.
+
+        The element carries ``data-dlx-control="k"``; its ``value`` is the index of the
+        value (a checkbox: checked means 1). ``label`` is already HTML.
+        """
         raise NotImplementedError
 
 
@@ -84,6 +118,22 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
     except (TypeError, ValueError):
         return False
+
+
+def _check_description(description: Any) -> str | None:
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"`description` must be a string; got {type(description).__name__}.")
+    return description
+
+
+def _options_html(k: int, index: int, labels: Sequence[str]) -> str:
+    import html
+
+    options = "".join(
+        f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(text)}</option>'
+        for i, text in enumerate(labels)
+    )
+    return f'<select data-dlx-control="{k}">{options}</select>'
 
 
 class Slider(Control):
@@ -106,6 +156,11 @@ class Slider(Control):
     -----
     When ``min``, ``max`` and ``step`` are all integers the values are ``int``; otherwise they
     are floats rounded to 10 decimals, so ``0.1 + 0.2`` reads ``0.3``.
+
+    Examples
+    --------
+    >>> Slider(0, 1, 0.25).values
+    (0.0, 0.25, 0.5, 0.75, 1.0)
     """
 
     def __init__(
@@ -118,8 +173,7 @@ class Slider(Control):
         description: str | None = None,
         fmt: str | None = None,
     ) -> None:
-        lo = check_scalar(min, "min")
-        hi = check_scalar(max, "max")
+        lo, hi = check_scalar(min, "min"), check_scalar(max, "max")
         step_ = check_scalar(step, "step", low=0.0, low_inclusive=False)
         if not lo < hi:
             raise ValueError(f"`min` must be smaller than `max`; got min={lo:g}, max={hi:g}.")
@@ -131,8 +185,9 @@ class Slider(Control):
         n = int(round(n))
         if n + 1 > MAX_STATES:
             raise ValueError(f"a slider may have at most {MAX_STATES} values; got {n + 1}.")
-        integral = all(_is_integral(v) for v in (min, max, step))
-        if integral:
+        if all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (min, max, step)
+        ):
             self.values = tuple(int(round(lo)) + k * int(round(step_)) for k in range(n + 1))
         else:
             self.values = tuple(round(lo + k * step_, 10) for k in range(n + 1))
@@ -150,20 +205,29 @@ class Slider(Control):
         self.description = _check_description(description)
 
     def __repr__(self) -> str:
-        return (
-            f"Slider({self.values[0]}, {self.values[-1]}, n={len(self.values)}, value={self.value})"
-        )
+        return f"Slider({self.values[0]}, {self.values[-1]}, n={len(self)}, value={self.value})"
 
-    def make_widget(self, name: str):
+    def widget(self, name: str):
         import ipywidgets as widgets
 
         return widgets.SelectionSlider(
             options=list(zip(self.labels, self.values)),
             value=self.value,
             description=self.description or name,
-            continuous_update=True,
+            continuous_update=True,  # the explorer coalesces redraws (see Explorer)
             style={"description_width": "initial"},
             layout=widgets.Layout(width="320px"),
+        )
+
+    def html(self, k: int, index: int, label: str) -> str:
+        import html
+
+        return (
+            f"<label>{label}"
+            f'<input type="range" data-dlx-control="{k}" min="0" max="{len(self) - 1}" '
+            f'step="1" value="{index}">'
+            f'<span class="dlx-readout" data-dlx-readout="{k}">'
+            f"{html.escape(self.labels[index])}</span></label>"
         )
 
 
@@ -179,6 +243,11 @@ class Dropdown(Control):
         The starting value; the first option by default.
     description : str, optional
         The label shown next to the menu; the parameter's name by default.
+
+    Examples
+    --------
+    >>> Dropdown({"tanh": "tanh", "ReLU": "relu"}, value="relu").labels
+    ('tanh', 'ReLU')
     """
 
     def __init__(
@@ -215,7 +284,7 @@ class Dropdown(Control):
     def __repr__(self) -> str:
         return f"Dropdown({list(self.labels)}, value={self.labels[self.index(self.value)]!r})"
 
-    def make_widget(self, name: str):
+    def widget(self, name: str):
         import ipywidgets as widgets
 
         return widgets.Dropdown(
@@ -225,6 +294,9 @@ class Dropdown(Control):
             style={"description_width": "initial"},
         )
 
+    def html(self, k: int, index: int, label: str) -> str:
+        return f"<label>{label}{_options_html(k, index, self.labels)}</label>"
+
 
 class Checkbox(Control):
     """An on/off switch.
@@ -232,7 +304,14 @@ class Checkbox(Control):
     Parameters
     ----------
     value : bool, default False
+        The starting state.
     description : str, optional
+        The label shown next to the box; the parameter's name by default.
+
+    Examples
+    --------
+    >>> Checkbox(True).values
+    (False, True)
     """
 
     def __init__(self, value: bool = False, *, description: str | None = None) -> None:
@@ -245,29 +324,66 @@ class Checkbox(Control):
     def __repr__(self) -> str:
         return f"Checkbox(value={self.value})"
 
-    def make_widget(self, name: str):
+    def widget(self, name: str):
         import ipywidgets as widgets
 
         return widgets.Checkbox(
             value=self.value, description=self.description or name, indent=False
         )
 
+    def html(self, k: int, index: int, label: str) -> str:
+        checked = " checked" if index else ""
+        return f'<label><input type="checkbox" data-dlx-control="{k}"{checked}>{label}</label>'
 
-def _is_integral(x: Any) -> bool:
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+# -- redraws that never queue -----------------------------------------------------------------
 
 
-def _check_description(description: Any) -> str | None:
-    if description is not None and not isinstance(description, str):
-        raise TypeError(f"`description` must be a string; got {type(description).__name__}.")
-    return description
+class _Latest:
+    """Run ``work(item)`` in a background thread, always on the latest item requested.
+
+    Requests that arrive while ``work`` runs replace one another, so when it finishes only the
+    newest is done next: a control dragged faster than the figure can follow never builds a
+    queue. :meth:`wait` blocks until nothing is left to do.
+    """
+
+    _NOTHING = object()
+
+    def __init__(self, work: Callable[[Any], None]) -> None:
+        self._work, self._pending, self._thread = work, self._NOTHING, None
+        self._lock, self._idle = threading.Lock(), threading.Event()
+        self._idle.set()
+
+    def request(self, item: Any) -> None:
+        with self._lock:
+            self._pending = item
+            if self._thread is None:
+                self._idle.clear()
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                item, self._pending = self._pending, self._NOTHING
+                if item is self._NOTHING:
+                    self._thread = None
+                    self._idle.set()
+                    return
+            self._work(item)
+
+    def wait(self) -> None:
+        self._idle.wait()
+
+
+# -- the explorer -----------------------------------------------------------------------------
 
 
 class Explorer:
-    """A figure driven by controls: the live version is an ipywidget.
+    """A figure driven by controls; build it with :func:`explore`.
 
-    Build it with :func:`explore`. Displaying it (as the last expression of a cell) shows the
-    controls above the figure.
+    Displayed as the last expression of a cell it is a live ipywidget (controls above the
+    figure), or, in :func:`precomputed_mode`, the static HTML of every state.
 
     Attributes
     ----------
@@ -324,13 +440,15 @@ class Explorer:
             )
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
+        self._drawing = threading.RLock()  # one state at a time on the figure
+        self._pngs: dict[tuple, bytes] = {}  # state key -> PNG, for states already drawn
+        self._layout: list | None = None  # axes positions shared by every state (see _place)
         self._widget = None
-        self._sliders: dict[str, Any] = {}
-        self._image = None
-        self._error = None
-        self._layout: list | None = None  # axes positions of the initial state (see _place)
+        self._fields: dict[str, Any] = {}
+        self._redraws = _Latest(self._show)
+        self._showing = threading.Lock()  # the image changes for the current state only
 
-    # -- the logic: states and rendering -------------------------------------------------
+    # -- states and rendering -------------------------------------------------------------
     @property
     def n_states(self) -> int:
         """How many combinations of control values there are."""
@@ -340,7 +458,7 @@ class Explorer:
     def values(self) -> dict[str, Any]:
         """The current value of every control."""
         if self._widget is not None:
-            return {k: w.value for k, w in self._sliders.items()}
+            return {k: w.value for k, w in self._fields.items()}
         return {k: c.value for k, c in self.controls.items()}
 
     def states(self) -> Iterator[dict[str, Any]]:
@@ -349,14 +467,8 @@ class Explorer:
         for combo in itertools.product(*(self.controls[k].values for k in keys)):
             yield dict(zip(keys, combo))
 
-    def draw_state(self, **values: Any) -> Figure:
-        """Clear the figure and draw the state given by ``values`` (missing ones: current).
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-            :attr:`figure`, drawn.
-        """
+    def _state(self, values: Mapping[str, Any]) -> tuple[dict, tuple]:
+        """The full state (missing values: current) and its key, the values' indices."""
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(
@@ -364,52 +476,59 @@ class Explorer:
                 f"its controls are {list(self.controls)}."
             )
         state = {**self.values, **values}
-        for key, value in state.items():
-            self.controls[key].index(value)  # raises for a value outside the grid
-        self.figure.clear()
-        axes = self.figure.subplots(self.nrows, self.ncols, squeeze=True)
-        self.draw(axes, **state)
+        return state, tuple(self.controls[k].index(v) for k, v in state.items())
+
+    def draw_state(self, **values: Any) -> Figure:
+        """Clear the figure and draw the state given by ``values`` (missing ones: current)."""
+        state, _ = self._state(values)
+        with self._drawing:
+            self.figure.clear()
+            self.draw(self.figure.subplots(self.nrows, self.ncols, squeeze=True), **state)
         return self.figure
 
     def render_pixels(self, **values: Any) -> np.ndarray:
-        """Draw a state and return its pixels.
+        """Draw a state; its RGB pixels, (height, width, 3) uint8, the same every time.
 
-        Returns
-        -------
-        numpy.ndarray of shape (height, width, 3), dtype uint8
-            The RGB image (at most 128 distinct colours), the same for the same state
-            every time.
+        The image has at most 128 colours: invisible on a plot, and a third smaller when the
+        book stores every state of every explorer in the page.
         """
         from PIL import Image
 
-        # Unhinted text renders about 8% faster and looks the same at screen resolution;
-        # rc_context restores the reader's settings at once.
-        with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-            self._place(values)
-            self.figure.canvas.draw()
-        rgb = Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())[..., :3])
-        # An adaptive palette of 128 colours: invisible on a plot (a mean change of about one
-        # level in 255), and it makes the images a third smaller, which matters when the
-        # book stores every state of every explorer in the page.
+        state, _ = self._state(values)
+        with self._drawing:
+            # Unhinted text renders faster and looks the same at screen resolution.
+            with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+                self._place(state)
+                self.figure.canvas.draw()
+            rgb = Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())[..., :3])
         palette = rgb.quantize(
             colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
         )
         return np.asarray(palette.convert("RGB"))
 
-    def _place(self, values: Mapping[str, Any]) -> None:
-        """Draw a state on one layout shared by every state.
+    def render(self, **values: Any) -> bytes:
+        """Draw a state and return it as PNG bytes (the same bytes every time; kept)."""
+        from PIL import Image
 
-        Constrained layout (which keeps labels from overlapping) costs about 40% of a redraw,
-        so it is computed once per explorer, not per state: for the initial state and for
-        each control at its two ends, keeping for every axes the box that fits all of them
-        (the widest tick labels seen get their room). The panels then stay still while a
-        control moves. A state that draws a different number of axes (a colorbar that
-        comes and goes) gets a constrained layout of its own.
+        _, key = self._state(values)
+        if key not in self._pngs:
+            buffer = io.BytesIO()
+            Image.fromarray(self.render_pixels(**values)).save(buffer, format="PNG")
+            self._pngs[key] = buffer.getvalue()
+        return self._pngs[key]
+
+    def _place(self, state: Mapping[str, Any]) -> None:
+        """Draw a state on a layout shared by every state.
+
+        Constrained layout costs about 40% of a redraw, so it runs only for the initial state
+        and each control at its two ends; each axes then keeps the box that fits all of them.
+        The panels stay still while a control moves. A state that draws a different number of
+        axes (a colorbar that comes and goes) gets a constrained layout of its own.
         """
         if self._layout is None:
             self._layout = self._shared_layout()
         self.figure.set_layout_engine("none")
-        self.draw_state(**values)
+        self.draw_state(**state)
         if len(self.figure.axes) == len(self._layout):
             for ax, position in zip(self.figure.axes, self._layout):
                 ax.set_position(position)
@@ -423,9 +542,8 @@ class Explorer:
         samples = [initial]
         for key, control in self.controls.items():
             for value in (control.values[0], control.values[-1]):
-                sample = {**initial, key: value}
-                if sample not in samples:
-                    samples.append(sample)
+                if {**initial, key: value} not in samples:
+                    samples.append({**initial, key: value})
         boxes: list[list] = []
         for k, sample in enumerate(samples):
             self.figure.set_layout_engine("constrained")
@@ -449,64 +567,66 @@ class Explorer:
             for column in zip(*boxes)
         ]
 
-    def render(self, **values: Any) -> bytes:
-        """Draw a state and return it as PNG bytes (the same bytes every time)."""
-        from PIL import Image
-
-        buffer = io.BytesIO()
-        Image.fromarray(self.render_pixels(**values)).save(buffer, format="PNG")
-        return buffer.getvalue()
-
-    # -- the live widget -------------------------------------------------------------------
+    # -- the live widget ------------------------------------------------------------------
     @property
     def widget(self):
         """The ipywidgets box (controls above the figure), built and drawn on first use."""
         if self._widget is None:
-            self._build()
+            import ipywidgets as widgets
+
+            fields = {k: c.widget(k) for k, c in self.controls.items()}
+            self._image = widgets.Image(
+                format="png", value=self.render(), layout=widgets.Layout(max_width="100%")
+            )
+            self._error = widgets.HTML(value="")
+            for field in fields.values():
+                field.observe(self._on_change, names="value")
+            box = widgets.HBox(
+                list(fields.values()),
+                layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px"),
+            )
+            self._fields = fields
+            self._widget = widgets.VBox([box, self._image, self._error])
         return self._widget
 
-    def _build(self) -> None:
-        import ipywidgets as widgets
-
-        self._sliders = {k: c.make_widget(k) for k, c in self.controls.items()}
-        self._image = widgets.Image(
-            format="png",
-            value=self.render(),
-            layout=widgets.Layout(max_width="100%", height="auto"),
-        )
-        self._error = widgets.HTML(value="")
-        for control in self._sliders.values():
-            control.observe(self._on_change, names="value")
-        box = widgets.HBox(
-            list(self._sliders.values()),
-            layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px"),
-        )
-        self._widget = widgets.VBox([box, self._image, self._error])
-
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        state, key = self._state({})
+        if key in self._pngs:  # drawn before: show it at once
+            self._show(state)
+        else:  # drawn in the background; only the latest request waits
+            self._redraws.request(state)
+
+    def _show(self, state: dict) -> None:
+        key = self._state(state)[1]
+        png, error = None, ""
         try:
-            self._image.value = self.render()
-            self._error.value = ""
+            png = self.render(**state)
         except Exception as exc:  # shown to the reader rather than lost in a log
-            self._error.value = (
-                f"<pre style='color:#D55E00'>draw failed for {self.values}: "
+            error = (
+                f"<pre style='color:#D55E00'>draw failed for {state}: "
                 f"{type(exc).__name__}: {exc}</pre>"
             )
+        with self._showing:
+            if self._state({})[1] != key:
+                return  # the reader has moved on: that state is shown or being drawn
+            if png is not None:
+                self._image.value = png
+            self._error.value = error
 
     def set(self, **values: Any) -> None:
-        """Move controls programmatically, as a reader would (redraws once per control)."""
-        if self._widget is None:
-            self._build()
+        """Move controls as a reader would, and wait until the figure shows the result."""
+        self.widget  # noqa: B018 - built on first use
         for key, value in values.items():
-            if key not in self._sliders:
+            if key not in self.controls:
                 raise ValueError(f"explorer {self.name!r} has no control named {key!r}.")
-            self._sliders[key].value = self.controls[key].values[self.controls[key].index(value)]
+            self._fields[key].value = self.controls[key].values[self.controls[key].index(value)]
+        self._redraws.wait()
 
     @property
     def image(self) -> bytes:
-        """The PNG bytes currently shown by the live widget."""
-        if self._widget is None:
-            self._build()
+        """The PNG bytes the live widget shows now."""
+        self.widget  # noqa: B018 - built on first use
+        self._redraws.wait()
         return bytes(self._image.value)
 
     def __repr__(self) -> str:
@@ -516,9 +636,7 @@ class Explorer:
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from . import static_explorer
-
-        if static_explorer.enabled():  # the book build: a kernel-free HTML/JS explorer
+        if precomputed_mode():  # the book build: a kernel-free HTML/JS explorer
             return {"text/html": static_explorer.to_html(self), "text/plain": repr(self)}
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         bundle["text/plain"] = repr(self)
@@ -566,13 +684,16 @@ def explore(
     ----------
     draw : callable
         ``draw(ax, **values)`` draws one state on ``ax``: a single Axes, or an array of shape
-        ``(nrows, ncols)`` (squeezed) when the figure has several panels.
+        ``(nrows, ncols)`` (squeezed) when the figure has several panels. Keep it quick:
+        compute what does not change with the controls once, outside ``draw`` (or in a
+        function cached with :func:`functools.cache`).
     nrows, ncols : int, default 1
         The grid of panels.
     figsize : (float, float), default (6, 4)
         Figure size in inches.
     dpi : int, default 100
-        Resolution of the rendered figure.
+        Resolution of the rendered figure; the page shows it at this size, so a lower
+        ``dpi`` is both smaller and faster to draw.
     name : str, optional
         How messages refer to the explorer; ``draw.__name__`` by default.
     **controls : Slider, Dropdown or Checkbox
@@ -582,6 +703,12 @@ def explore(
     -------
     Explorer
         Display it (last expression of a cell) to show the live widget.
+
+    Notes
+    -----
+    Live, a state once drawn is kept and shown again at once; a redraw runs in the
+    background and, when controls move faster than it, draws only the latest state. In
+    :func:`precomputed_mode` every state is drawn when the cell runs.
 
     Examples
     --------
@@ -595,11 +722,7 @@ def explore(
 
 
 def progress(iterable=None, **kwargs):
-    """A ``tqdm.auto`` progress bar, left out of the static website.
-
-    In JupyterLab, Binder and Colab this is exactly ``tqdm.auto.tqdm(iterable, **kwargs)``. In
-    the book build (see :mod:`dlcourse.static_explorer`) the bar is disabled: a finished bar on
-    a static page tells the reader nothing, and it would need widget JavaScript.
+    """A ``tqdm.auto`` progress bar, disabled in :func:`precomputed_mode` (the static site).
 
     Parameters
     ----------
@@ -609,7 +732,5 @@ def progress(iterable=None, **kwargs):
     """
     from tqdm.auto import tqdm
 
-    from . import static_explorer
-
-    kwargs.setdefault("disable", static_explorer.enabled())
+    kwargs.setdefault("disable", precomputed_mode())
     return tqdm(iterable, **kwargs)
