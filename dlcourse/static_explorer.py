@@ -32,31 +32,15 @@ MAX_BYTES = 1_500_000
 
 @dataclass(frozen=True)
 class Precomputed:
-    """Every state of an explorer, rendered.
-
-    Attributes
-    ----------
-    images : list of bytes
-        Distinct figures, lossless WebP.
-    state_of : list of int
-        ``images[state_of[i]]`` is the figure of state ``i``, numbered as the explorer's
-        ``states()`` lists them (the last control varies fastest).
-    size : (int, int)
-        Width and height of the figures in pixels.
-    """
+    """Every state of an explorer, rendered: ``images[state_of[i]]`` (lossless WebP) is the
+    figure of state ``i`` as ``states()`` numbers them; ``size`` is (width, height) in pixels."""
 
     images: list[bytes]
     state_of: list[int]
     size: tuple[int, int]
 
-    @property
-    def n_states(self) -> int:
-        return len(self.state_of)
-
-    @property
-    def n_bytes(self) -> int:
-        """Total size of the encoded figures."""
-        return sum(len(image) for image in self.images)
+    n_states = property(lambda self: len(self.state_of))
+    n_bytes = property(lambda self: sum(len(image) for image in self.images), doc="Total size.")
 
 
 def encode_image(pixels: np.ndarray) -> bytes:
@@ -129,17 +113,14 @@ def _tex(label: str) -> str:
     return f'<span class="tex2jax_process">{escaped}</span>'
 
 
-_SCRIPT = """
-(function () {
-  var root = document.currentScript.parentElement;
+_SCRIPT = """(function () {
+  var root = document.currentScript.parentElement, img = root.querySelector("img.dlx-figure");
   var data = JSON.parse(root.querySelector("script.dlx-data").textContent);
-  var img = root.querySelector("img.dlx-figure");
   var inputs = root.querySelectorAll("[data-dlx-control]");
   function update() {
     var state = 0;
     data.controls.forEach(function (control, k) {
-      var el = inputs[k];
-      var i = el.type === "checkbox" ? (el.checked ? 1 : 0) : parseInt(el.value, 10);
+      var el = inputs[k], i = el.type === "checkbox" ? +el.checked : parseInt(el.value, 10);
       state = state * control.labels.length + i;
       var readout = root.querySelector('[data-dlx-readout="' + k + '"]');
       if (readout) { readout.textContent = control.labels[i]; }
@@ -147,42 +128,24 @@ _SCRIPT = """
     img.src = "data:image/webp;base64," + data.images[data.state_of[state]];
     img.setAttribute("data-state", state);
   }
-  inputs.forEach(function (el) {
-    el.addEventListener("input", update);
-    el.addEventListener("change", update);
-  });
-})();
-"""
-
+  inputs.forEach(function (el) { ["input", "change"].forEach(function (e) {
+    el.addEventListener(e, update); }); });
+})();"""
 _STYLE = (
-    "<style>"
-    ".dlx{border:1px solid #d0d7de;border-radius:6px;padding:10px;margin:8px 0}"
-    ".dlx-controls{display:flex;flex-wrap:wrap;gap:6px 22px;align-items:center;"
-    "margin-bottom:6px;font-size:0.9em}"
-    ".dlx-controls label{display:flex;gap:6px;align-items:center}"
-    ".dlx-controls input[type=range]{width:180px}"
-    ".dlx-readout{min-width:3em;font-family:monospace}"
+    "<style>.dlx{border:1px solid #d0d7de;border-radius:6px;padding:10px;margin:8px 0}"
+    ".dlx-controls{display:flex;flex-wrap:wrap;gap:6px 22px;align-items:center;margin-bottom:6px;"
+    "font-size:0.9em}.dlx-controls label{display:flex;gap:6px;align-items:center}"
+    ".dlx-controls input[type=range]{width:180px}.dlx-readout{min-width:3em;font-family:monospace}"
     ".dlx-figure{max-width:100%;height:auto;display:block}"
-    ".dlx-note{font-size:0.8em;color:#57606a;margin:6px 0 0}"
-    "</style>"
+    ".dlx-note{font-size:0.8em;color:#57606a;margin:6px 0 0}</style>"
 )
 
 
 def to_html(explorer: Any, precomputed: Precomputed | None = None) -> str:
-    """The self-contained HTML/JS version of ``explorer`` for a static page.
+    """One self-contained ``<div class="dlx">``: controls, figure, note, every state, a script.
 
-    Parameters
-    ----------
-    explorer : Explorer
-    precomputed : Precomputed, optional
-        The rendered states; computed with :func:`precompute` when omitted.
-
-    Returns
-    -------
-    str
-        One ``<div class="dlx">`` with the controls, the figure of the current state, a note,
-        the figures of every state (base64 in a JSON script) and a few lines of JavaScript.
-        The same explorer always gives the same HTML (its id is a hash of its content).
+    ``precomputed`` (from :func:`precompute`) is computed when omitted. The same explorer always
+    gives the same HTML: its id is a hash of its content.
     """
     _check_explorer(explorer)
     if precomputed is not None and not isinstance(precomputed, Precomputed):

@@ -1,28 +1,17 @@
 """One pattern for every explorer in the course: ``explore(draw, **controls)``.
 
-A chapter writes, in plain sight, a function that draws one state of an idea::
-
-    def draw(ax, w1, w2, b):
-        ...  # draw the data and the perceptron's boundary for these weights
-
-and declares the controls a reader may move, each over a *finite* set of values::
-
-    explore(draw, w1=Slider(-2, 2, 0.5, value=1), w2=Slider(-2, 2, 0.5, value=1),
-            b=Dropdown([-1, 0, 1], value=0))
-
-Live (JupyterLab, Binder, Colab, nbval) the result is an ipywidget: controls above an image
-of the figure. A state once drawn is kept (as PNG bytes), so returning to it is instant, and a
-redraw runs in a background thread that always draws the *latest* state asked for: a slider
-dragged faster than the figure can follow skips the states in between instead of queueing
-them. In the book build (:func:`precomputed_mode`) every state is drawn ahead of time and the
-page gets the kernel-free HTML/JS of :mod:`dlcourse.static_explorer` instead.
-
-Figures use the object-oriented API (no ``pyplot``): explorers never touch global
-matplotlib state.
+A chapter writes a visible ``draw(ax, **values)`` that draws one state, and declares controls
+over *finite* sets of values, e.g. ``explore(draw, w=Slider(-2, 2, 0.5), b=Dropdown([0, 1]))``.
+Live (JupyterLab, Binder, Colab, nbval) it is an ipywidget; a state once drawn is kept as PNG
+bytes, and redraws run in a background thread that draws only the *latest* state asked for, so
+a fast-dragged slider never queues redraws. In :func:`precomputed_mode` (the book build) every
+state is drawn ahead of time into the kernel-free HTML of :mod:`dlcourse.static_explorer`.
+Figures use the object-oriented API: explorers never touch global matplotlib state.
 """
 
 from __future__ import annotations
 
+import html
 import inspect
 import io
 import itertools
@@ -61,12 +50,11 @@ PRECOMPUTED_ENV = "DLCOURSE_STATIC_EXPLORERS"
 
 
 def precomputed_mode() -> bool:
-    """Whether explorers render as precomputed HTML (the book build) rather than live widgets.
+    """Whether explorers render as precomputed HTML (the book build), not live widgets.
 
-    True when the environment variable :data:`PRECOMPUTED_ENV` is ``"1"``. The Sphinx extension
-    :mod:`dlcourse.sphinxext` sets it when a book build starts, and so must any script that
-    executes chapters *for* the build (set it before starting the kernels). JupyterLab,
-    Binder, Colab and nbval leave it unset. Nothing else in :mod:`dlcourse` reads it.
+    True when the environment variable :data:`PRECOMPUTED_ENV` is ``"1"``: set by
+    :mod:`dlcourse.sphinxext` when a build starts, and by any script that executes chapters for
+    the build (before it starts the kernels). Nothing else in :mod:`dlcourse` reads it.
     """
     return os.environ.get(PRECOMPUTED_ENV, "") == "1"
 
@@ -77,9 +65,8 @@ def precomputed_mode() -> bool:
 class Control:
     """A finite, ordered set of values with labels and a starting value.
 
-    A control type is one subclass: it fills :attr:`values`, :attr:`labels`, :attr:`value`
-    and :attr:`description`, and says how it looks live (:meth:`widget`) and on the static
-    page (:meth:`html`).
+    A control type is one subclass: it sets ``values``, ``labels``, ``value`` and
+    ``description`` and draws itself live (:meth:`widget`) and on the static page (:meth:`html`).
     """
 
     values: tuple
@@ -89,6 +76,9 @@ class Control:
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.labels)}, value={self.value!r})"
 
     def index(self, value: Any) -> int:
         """Position of ``value`` in :attr:`values` (floats match to 1e-9)."""
@@ -103,10 +93,9 @@ class Control:
         raise NotImplementedError
 
     def html(self, k: int, index: int, label: str) -> str:
-        """The static page's input for control number ``k`` showing value ``index``.
+        """The static input of control ``k`` at value ``index``, labelled ``label`` (HTML).
 
-        The element carries ``data-dlx-control="k"``; its ``value`` is the index of the
-        value (a checkbox: checked means 1). ``label`` is already HTML.
+        It carries ``data-dlx-control="k"`` and its ``value`` is the index (checkbox: checked).
         """
         raise NotImplementedError
 
@@ -124,16 +113,6 @@ def _check_description(description: Any) -> str | None:
     if description is not None and not isinstance(description, str):
         raise TypeError(f"`description` must be a string; got {type(description).__name__}.")
     return description
-
-
-def _options_html(k: int, index: int, labels: Sequence[str]) -> str:
-    import html
-
-    options = "".join(
-        f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(text)}</option>'
-        for i, text in enumerate(labels)
-    )
-    return f'<select data-dlx-control="{k}">{options}</select>'
 
 
 class Slider(Control):
@@ -156,11 +135,6 @@ class Slider(Control):
     -----
     When ``min``, ``max`` and ``step`` are all integers the values are ``int``; otherwise they
     are floats rounded to 10 decimals, so ``0.1 + 0.2`` reads ``0.3``.
-
-    Examples
-    --------
-    >>> Slider(0, 1, 0.25).values
-    (0.0, 0.25, 0.5, 0.75, 1.0)
     """
 
     def __init__(
@@ -204,9 +178,6 @@ class Slider(Control):
             self.value = self.values[nearest]
         self.description = _check_description(description)
 
-    def __repr__(self) -> str:
-        return f"Slider({self.values[0]}, {self.values[-1]}, n={len(self)}, value={self.value})"
-
     def widget(self, name: str):
         import ipywidgets as widgets
 
@@ -220,8 +191,6 @@ class Slider(Control):
         )
 
     def html(self, k: int, index: int, label: str) -> str:
-        import html
-
         return (
             f"<label>{label}"
             f'<input type="range" data-dlx-control="{k}" min="0" max="{len(self) - 1}" '
@@ -243,11 +212,6 @@ class Dropdown(Control):
         The starting value; the first option by default.
     description : str, optional
         The label shown next to the menu; the parameter's name by default.
-
-    Examples
-    --------
-    >>> Dropdown({"tanh": "tanh", "ReLU": "relu"}, value="relu").labels
-    ('tanh', 'ReLU')
     """
 
     def __init__(
@@ -281,9 +245,6 @@ class Dropdown(Control):
                 raise ValueError(f"`value` must be one of the options: {exc}") from None
         self.description = _check_description(description)
 
-    def __repr__(self) -> str:
-        return f"Dropdown({list(self.labels)}, value={self.labels[self.index(self.value)]!r})"
-
     def widget(self, name: str):
         import ipywidgets as widgets
 
@@ -295,7 +256,11 @@ class Dropdown(Control):
         )
 
     def html(self, k: int, index: int, label: str) -> str:
-        return f"<label>{label}{_options_html(k, index, self.labels)}</label>"
+        options = "".join(
+            f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(text)}</option>'
+            for i, text in enumerate(self.labels)
+        )
+        return f'<label>{label}<select data-dlx-control="{k}">{options}</select></label>'
 
 
 class Checkbox(Control):
@@ -307,11 +272,6 @@ class Checkbox(Control):
         The starting state.
     description : str, optional
         The label shown next to the box; the parameter's name by default.
-
-    Examples
-    --------
-    >>> Checkbox(True).values
-    (False, True)
     """
 
     def __init__(self, value: bool = False, *, description: str | None = None) -> None:
@@ -320,9 +280,6 @@ class Checkbox(Control):
         self.values, self.labels = (False, True), ("off", "on")
         self.value = bool(value)
         self.description = _check_description(description)
-
-    def __repr__(self) -> str:
-        return f"Checkbox(value={self.value})"
 
     def widget(self, name: str):
         import ipywidgets as widgets
@@ -340,11 +297,10 @@ class Checkbox(Control):
 
 
 class _Latest:
-    """Run ``work(item)`` in a background thread, always on the latest item requested.
+    """Run ``work(item)`` in a background thread on the latest item requested only.
 
-    Requests that arrive while ``work`` runs replace one another, so when it finishes only the
-    newest is done next: a control dragged faster than the figure can follow never builds a
-    queue. :meth:`wait` blocks until nothing is left to do.
+    Requests arriving while ``work`` runs replace one another (nothing queues); :meth:`wait`
+    blocks until all is done.
     """
 
     _NOTHING = object()
@@ -380,10 +336,7 @@ class _Latest:
 
 
 class Explorer:
-    """A figure driven by controls; build it with :func:`explore`.
-
-    Displayed as the last expression of a cell it is a live ipywidget (controls above the
-    figure), or, in :func:`precomputed_mode`, the static HTML of every state.
+    """A figure driven by controls (build it with :func:`explore`).
 
     Attributes
     ----------
@@ -392,7 +345,7 @@ class Explorer:
     controls : dict of str -> Control
         The declared controls, in display order.
     figure : matplotlib.figure.Figure
-        The one figure every state is drawn on.
+        The figure every state is drawn on.
     """
 
     def __init__(
@@ -411,18 +364,13 @@ class Explorer:
         if not isinstance(self.name, str):
             raise TypeError(f"`name` must be a string; got {type(self.name).__name__}.")
         if not isinstance(controls, Mapping):
-            raise TypeError(
-                f"explorer {self.name!r}: `controls` must map names to controls; "
-                f"got {type(controls).__name__}."
-            )
+            raise TypeError(f"explorer {self.name!r}: `controls` must map names to controls.")
         if not controls:
             raise ValueError(f"explorer {self.name!r}: `controls` is empty; declare at least one.")
-        for key, control in controls.items():
-            if not isinstance(control, Control):
-                raise TypeError(
-                    f"explorer {self.name!r}: control `{key}` must be a Slider, Dropdown or "
-                    f"Checkbox; got {type(control).__name__}."
-                )
+        for key, c in controls.items():
+            if not isinstance(c, Control):
+                raise TypeError(f"explorer {self.name!r}: control `{key}` must be a Slider, "
+                                f"Dropdown or Checkbox; got {type(c).__name__}.")  # fmt: skip
         self.controls = dict(controls)
         _check_signature(self.draw, self.controls, self.name)
         self.nrows = check_int(nrows, "nrows", low=1, high=6)
@@ -433,20 +381,15 @@ class Explorer:
         self.dpi = check_int(dpi, "dpi", low=30, high=300)
         if self.n_states > MAX_STATES:
             sizes = " x ".join(f"{len(c)} ({k})" for k, c in self.controls.items())
-            raise ValueError(
-                f"explorer {self.name!r} declares {self.n_states} states ({sizes}); at most "
-                f"{MAX_STATES} are allowed so that every state can be precomputed. Use fewer "
-                f"values per control (a coarser `step`) or fewer controls."
-            )
+            raise ValueError(f"explorer {self.name!r} declares {self.n_states} states "
+                             f"({sizes}); at most {MAX_STATES} can be precomputed.")  # fmt: skip
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         self._drawing = threading.RLock()  # one state at a time on the figure
         self._pngs: dict[tuple, bytes] = {}  # state key -> PNG, for states already drawn
         self._layout: list | None = None  # axes positions shared by every state (see _place)
-        self._widget = None
-        self._fields: dict[str, Any] = {}
-        self._redraws = _Latest(self._show)
-        self._showing = threading.Lock()  # the image changes for the current state only
+        self._widget, self._fields = None, {}
+        self._redraws, self._showing = _Latest(self._show), threading.Lock()
 
     # -- states and rendering -------------------------------------------------------------
     @property
@@ -469,22 +412,16 @@ class Explorer:
 
     def _state(self, values: Mapping[str, Any]) -> tuple[dict, tuple]:
         """The full state (missing values: current) and its key, the values' indices."""
-        unknown = set(values) - set(self.controls)
+        unknown = sorted(set(values) - set(self.controls))
         if unknown:
-            raise ValueError(
-                f"explorer {self.name!r} has no control named {sorted(unknown)}; "
-                f"its controls are {list(self.controls)}."
-            )
+            raise ValueError(f"explorer {self.name!r} has no control named {unknown}; "
+                             f"its controls are {list(self.controls)}.")  # fmt: skip
         state = {**self.values, **values}
         return state, tuple(self.controls[k].index(v) for k, v in state.items())
 
-    def draw_state(self, **values: Any) -> Figure:
-        """Clear the figure and draw the state given by ``values`` (missing ones: current)."""
-        state, _ = self._state(values)
-        with self._drawing:
-            self.figure.clear()
-            self.draw(self.figure.subplots(self.nrows, self.ncols, squeeze=True), **state)
-        return self.figure
+    def _draw(self, state: Mapping[str, Any]) -> None:
+        self.figure.clear()
+        self.draw(self.figure.subplots(self.nrows, self.ncols, squeeze=True), **state)
 
     def render_pixels(self, **values: Any) -> np.ndarray:
         """Draw a state; its RGB pixels, (height, width, 3) uint8, the same every time.
@@ -518,17 +455,15 @@ class Explorer:
         return self._pngs[key]
 
     def _place(self, state: Mapping[str, Any]) -> None:
-        """Draw a state on a layout shared by every state.
+        """Draw a state on one layout shared by all (constrained layout costs 40% of a draw).
 
-        Constrained layout costs about 40% of a redraw, so it runs only for the initial state
-        and each control at its two ends; each axes then keeps the box that fits all of them.
-        The panels stay still while a control moves. A state that draws a different number of
-        axes (a colorbar that comes and goes) gets a constrained layout of its own.
+        The layout fits the initial state and each control at its ends; a state with another
+        number of axes (a colorbar that comes and goes) gets a constrained layout of its own.
         """
         if self._layout is None:
             self._layout = self._shared_layout()
         self.figure.set_layout_engine("none")
-        self.draw_state(**state)
+        self._draw(state)
         if len(self.figure.axes) == len(self._layout):
             for ax, position in zip(self.figure.axes, self._layout):
                 ax.set_position(position)
@@ -541,14 +476,13 @@ class Explorer:
         initial = {k: c.value for k, c in self.controls.items()}
         samples = [initial]
         for key, control in self.controls.items():
-            for value in (control.values[0], control.values[-1]):
-                if {**initial, key: value} not in samples:
-                    samples.append({**initial, key: value})
+            samples += [{**initial, key: v} for v in (control.values[0], control.values[-1])]
+        samples = [s for i, s in enumerate(samples) if s not in samples[:i]]
         boxes: list[list] = []
         for k, sample in enumerate(samples):
             self.figure.set_layout_engine("constrained")
             try:
-                self.draw_state(**sample)
+                self._draw(sample)
                 self.figure.canvas.draw()
             except Exception:
                 if k == 0:
@@ -558,13 +492,8 @@ class Explorer:
             if not boxes or len(positions) == len(boxes[0]):
                 boxes.append(positions)
         return [
-            Bbox.from_extents(
-                max(b.x0 for b in column),
-                max(b.y0 for b in column),
-                min(b.x1 for b in column),
-                min(b.y1 for b in column),
-            )
-            for column in zip(*boxes)
+            Bbox.from_extents(*np.max([b.p0 for b in col], 0), *np.min([b.p1 for b in col], 0))
+            for col in zip(*boxes)
         ]
 
     # -- the live widget ------------------------------------------------------------------
@@ -575,9 +504,8 @@ class Explorer:
             import ipywidgets as widgets
 
             fields = {k: c.widget(k) for k, c in self.controls.items()}
-            self._image = widgets.Image(
-                format="png", value=self.render(), layout=widgets.Layout(max_width="100%")
-            )
+            layout = widgets.Layout(max_width="100%", height="auto")
+            self._image = widgets.Image(format="png", value=self.render(), layout=layout)
             self._error = widgets.HTML(value="")
             for field in fields.values():
                 field.observe(self._on_change, names="value")
@@ -602,10 +530,7 @@ class Explorer:
         try:
             png = self.render(**state)
         except Exception as exc:  # shown to the reader rather than lost in a log
-            error = (
-                f"<pre style='color:#D55E00'>draw failed for {state}: "
-                f"{type(exc).__name__}: {exc}</pre>"
-            )
+            error = f"<pre style='color:#D55E00'>draw failed for {state}: {exc!r}</pre>"
         with self._showing:
             if self._state({})[1] != key:
                 return  # the reader has moved on: that state is shown or being drawn
@@ -630,10 +555,8 @@ class Explorer:
         return bytes(self._image.value)
 
     def __repr__(self) -> str:
-        return (
-            f"<Explorer {self.name!r}: {len(self.controls)} controls, "
-            f"{self.n_states} states; run the notebook to move them>"
-        )
+        n, states = len(self.controls), self.n_states
+        return f"<Explorer {self.name!r}: {n} controls, {states} states; run the notebook>"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if precomputed_mode():  # the book build: a kernel-free HTML/JS explorer
