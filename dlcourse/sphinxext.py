@@ -5,11 +5,8 @@ build starts it turns on :func:`dlcourse.widgets.precomputed_mode` (it sets the 
 variable :data:`dlcourse.widgets.PRECOMPUTED_ENV`, which the Jupyter kernels that execute the
 chapters inherit), so every explorer becomes a precomputed, kernel-free HTML/JS explorer.
 JupyterLab, Binder, Colab and nbval never load this extension and keep live widgets.
-
-It also keeps the pages free of console errors: it gives the theme an explicit default colour
-mode, and drops scripts that another extension added twice (sphinx-thebe declares its
-``THEBE_JS_URL`` constant once per read of the environment, which is a redeclaration error
-when the same inline script appears twice on a page).
+It also keeps pages free of console errors: an explicit default colour mode for the theme, and
+no script added twice (sphinx-thebe's inline ``THEBE_JS_URL`` would be declared twice).
 """
 
 from __future__ import annotations

@@ -29,18 +29,8 @@ from matplotlib.figure import Figure
 from . import static_explorer
 from ._validation import check_callable, check_int, check_scalar
 
-__all__ = [
-    "MAX_STATES",
-    "PRECOMPUTED_ENV",
-    "Checkbox",
-    "Control",
-    "Dropdown",
-    "Explorer",
-    "Slider",
-    "explore",
-    "precomputed_mode",
-    "progress",
-]
+__all__ = ["MAX_STATES", "PRECOMPUTED_ENV", "Checkbox", "Control", "Dropdown", "Explorer",
+           "Slider", "explore", "precomputed_mode", "progress"]  # fmt: skip
 
 #: The most states one explorer may declare: every state must stay cheap to precompute.
 MAX_STATES = 400
@@ -137,25 +127,16 @@ class Slider(Control):
     are floats rounded to 10 decimals, so ``0.1 + 0.2`` reads ``0.3``.
     """
 
-    def __init__(
-        self,
-        min: float,
-        max: float,
-        step: float,
-        value: float | None = None,
-        *,
-        description: str | None = None,
-        fmt: str | None = None,
-    ) -> None:
+    def __init__(self, min: float, max: float, step: float, value: float | None = None, *,
+                 description: str | None = None, fmt: str | None = None) -> None:  # fmt: skip
         lo, hi = check_scalar(min, "min"), check_scalar(max, "max")
         step_ = check_scalar(step, "step", low=0.0, low_inclusive=False)
         if not lo < hi:
             raise ValueError(f"`min` must be smaller than `max`; got min={lo:g}, max={hi:g}.")
         n = (hi - lo) / step_
         if abs(n - round(n)) > 1e-6:
-            raise ValueError(
-                f"`max - min` ({hi - lo:g}) must be a whole number of `step`s ({step_:g})."
-            )
+            raise ValueError(f"`max - min` ({hi - lo:g}) must be a whole number of `step`s "
+                             f"({step_:g}).")  # fmt: skip
         n = int(round(n))
         if n + 1 > MAX_STATES:
             raise ValueError(f"a slider may have at most {MAX_STATES} values; got {n + 1}.")
@@ -182,13 +163,10 @@ class Slider(Control):
         import ipywidgets as widgets
 
         return widgets.SelectionSlider(
-            options=list(zip(self.labels, self.values)),
-            value=self.value,
-            description=self.description or name,
-            continuous_update=True,  # the explorer coalesces redraws (see Explorer)
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="320px"),
-        )
+            options=list(zip(self.labels, self.values)), value=self.value,
+            description=self.description or name, style={"description_width": "initial"},
+            continuous_update=True,  # the explorer coalesces redraws (see _Latest)
+            layout=widgets.Layout(width="320px"))  # fmt: skip
 
     def html(self, k: int, index: int, label: str) -> str:
         return (
@@ -225,10 +203,8 @@ class Dropdown(Control):
             values = list(options)
             labels = [f"{v:g}" if isinstance(v, float) else str(v) for v in values]
         else:
-            raise TypeError(
-                f"`options` must be a list of values or a dict of label -> value; "
-                f"got {type(options).__name__}."
-            )
+            raise TypeError(f"`options` must be a list of values or a dict of label -> value; "
+                            f"got {type(options).__name__}.")  # fmt: skip
         if not values:
             raise ValueError("`options` must offer at least one value.")
         if len(values) > MAX_STATES:
@@ -248,12 +224,9 @@ class Dropdown(Control):
     def widget(self, name: str):
         import ipywidgets as widgets
 
-        return widgets.Dropdown(
-            options=list(zip(self.labels, self.values)),
-            value=self.value,
-            description=self.description or name,
-            style={"description_width": "initial"},
-        )
+        return widgets.Dropdown(options=list(zip(self.labels, self.values)), value=self.value,
+                                description=self.description or name,
+                                style={"description_width": "initial"})  # fmt: skip
 
     def html(self, k: int, index: int, label: str) -> str:
         options = "".join(
@@ -348,17 +321,9 @@ class Explorer:
         The figure every state is drawn on.
     """
 
-    def __init__(
-        self,
-        draw: Callable,
-        controls: Mapping[str, Control],
-        *,
-        nrows: int = 1,
-        ncols: int = 1,
-        figsize: tuple[float, float] = (6.0, 4.0),
-        dpi: int = 100,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, draw: Callable, controls: Mapping[str, Control], *, nrows: int = 1,
+                 ncols: int = 1, figsize: tuple[float, float] = (6.0, 4.0), dpi: int = 100,
+                 name: str | None = None) -> None:  # fmt: skip
         self.draw = check_callable(draw, "draw")
         self.name = name if name is not None else getattr(draw, "__name__", "explorer")
         if not isinstance(self.name, str):
@@ -571,36 +536,25 @@ def _check_signature(draw: Callable, controls: Mapping[str, Control], name: str)
         params = inspect.signature(draw).parameters
     except (TypeError, ValueError):  # builtins without a signature: trust the caller
         return
-    accepts_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    names = list(params)
+    names, kinds = list(params), [p.kind for p in params.values()]
     if not names:
         raise TypeError(f"explorer {name!r}: `draw` must take the axes as its first argument.")
-    missing = [k for k in controls if k not in names[1:] and not accepts_kwargs]
-    if missing:
-        raise TypeError(
-            f"explorer {name!r}: `draw` has no parameter named {missing}; declare `controls` "
-            f"that match its parameters {names[1:]}."
-        )
-    required = [
-        p.name
-        for p in list(params.values())[1:]
-        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    missing = [
+        k for k in controls if k not in names[1:] and inspect.Parameter.VAR_KEYWORD not in kinds
     ]
-    unset = [k for k in required if k not in controls]
+    if missing:
+        raise TypeError(f"explorer {name!r}: `draw` has no parameter named {missing}; declare "
+                        f"`controls` that match its parameters {names[1:]}.")  # fmt: skip
+    keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    unset = [p.name for p in list(params.values())[1:]
+             if p.default is p.empty and p.kind in keyword and p.name not in controls]  # fmt: skip
     if unset:
         raise TypeError(f"explorer {name!r}: `draw` needs {unset} but no control sets it.")
 
 
-def explore(
-    draw: Callable,
-    *,
-    nrows: int = 1,
-    ncols: int = 1,
-    figsize: tuple[float, float] = (6.0, 4.0),
-    dpi: int = 100,
-    name: str | None = None,
-    **controls: Control,
-) -> Explorer:
+def explore(draw: Callable, *, nrows: int = 1, ncols: int = 1,
+            figsize: tuple[float, float] = (6.0, 4.0), dpi: int = 100, name: str | None = None,
+            **controls: Control) -> Explorer:  # fmt: skip
     """Build an explorer for ``draw`` with the given controls.
 
     Parameters
@@ -645,14 +599,7 @@ def explore(
 
 
 def progress(iterable=None, **kwargs):
-    """A ``tqdm.auto`` progress bar, disabled in :func:`precomputed_mode` (the static site).
-
-    Parameters
-    ----------
-    iterable : iterable, optional
-    **kwargs
-        Passed to ``tqdm`` (``total``, ``desc``, ``unit``, ...).
-    """
+    """``tqdm.auto.tqdm(iterable, **kwargs)``, disabled in :func:`precomputed_mode`."""
     from tqdm.auto import tqdm
 
     kwargs.setdefault("disable", precomputed_mode())
