@@ -1,15 +1,12 @@
 """Sphinx extension for the course's book build.
 
 List it in ``_config.yml`` (``sphinx: extra_extensions: [dlcourse.sphinxext]``). When the
-build starts it sets :data:`dlcourse.static_explorer.ENV_VAR`, which the Jupyter kernels that
-execute the chapters inherit, so every explorer is rendered as a precomputed, kernel-free
-HTML/JS explorer (see :mod:`dlcourse.static_explorer`). Nothing else needs to remember the
-switch: JupyterLab, Binder, Colab and nbval never load this extension and keep live widgets.
-
-It also keeps the pages free of console errors: it gives the theme an explicit default colour
-mode, and drops scripts that another extension added twice (sphinx-thebe declares its
-``THEBE_JS_URL`` constant once per read of the environment, which is a redeclaration error
-when the same inline script appears twice on a page).
+build starts it turns on :func:`dlcourse.widgets.precomputed_mode` (it sets the environment
+variable :data:`dlcourse.widgets.PRECOMPUTED_ENV`, which the Jupyter kernels that execute the
+chapters inherit), so every explorer becomes a precomputed, kernel-free HTML/JS explorer.
+JupyterLab, Binder, Colab and nbval never load this extension and keep live widgets.
+It also keeps pages free of console errors: an explicit default colour mode for the theme, and
+no script added twice (sphinx-thebe's inline ``THEBE_JS_URL`` would be declared twice).
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ from __future__ import annotations
 import os
 
 from . import __version__
-from .static_explorer import ENV_VAR
+from .widgets import PRECOMPUTED_ENV
 
 __all__ = ["setup"]
 
@@ -45,7 +42,7 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> No
 
 def setup(app) -> dict:
     """Turn precomputed explorers on for the kernels this build starts."""
-    os.environ[ENV_VAR] = "1"
+    os.environ[PRECOMPUTED_ENV] = "1"
     if app is not None:
         app.connect("config-inited", _default_colour_mode)
         app.connect("html-page-context", _drop_duplicate_scripts, priority=900)

@@ -1,17 +1,14 @@
 """Explorers that stay interactive on the static website.
 
 A live explorer needs a Python kernel: moving a slider calls ``draw`` again. The book's web
-pages have no kernel, so when the book is built every explorer renders *all* states of its
-controls ahead of time and the page gets a small, self-contained HTML/JS version of it: the
-same controls, and moving them swaps in the figure for that combination of values at once.
-
-The switch is the environment variable :data:`ENV_VAR`. Nobody sets it by hand: the Sphinx
-extension :mod:`dlcourse.sphinxext` (listed in ``_config.yml``) sets it when the book build
-starts, and the kernels that execute the chapters inherit it. In JupyterLab, Binder, Colab
-and nbval it is unset, so explorers are live ipywidgets and nothing is precomputed.
+pages have none, so in the book build (:func:`dlcourse.widgets.precomputed_mode`) an explorer
+draws *all* states of its controls ahead of time and the page gets this module's small,
+self-contained HTML/JS version: the same controls (each control writes its own input, see
+:meth:`dlcourse.widgets.Control.html`), and moving them swaps in that state's figure at once.
 
 Figures are stored as lossless WebP (the same pixels as the live PNG, at a third of the
-size), and states that look identical share one image.
+size), and states that look identical share one image. This module only needs an object with
+the explorer's ``name``, ``controls``, ``values``, ``states()`` and ``render_pixels()``.
 """
 
 from __future__ import annotations
@@ -20,68 +17,30 @@ import base64
 import hashlib
 import html
 import io
-import itertools
 import json
-import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .widgets import Explorer
+__all__ = ["MAX_BYTES", "Precomputed", "decode_image", "encode_image", "precompute", "to_html"]
 
-__all__ = [
-    "ENV_VAR",
-    "MAX_BYTES",
-    "Precomputed",
-    "decode_image",
-    "enabled",
-    "precompute",
-    "to_html",
-]
-
-#: Set to ``"1"`` (by the book build) to render explorers as precomputed HTML.
-ENV_VAR = "DLCOURSE_STATIC_EXPLORERS"
 #: The most bytes the figures of one explorer may take (a chapter page must stay under 3 MB).
 MAX_BYTES = 1_500_000
-
-_ids = itertools.count()
-
-
-def enabled() -> bool:
-    """Whether explorers should be precomputed (true during the book build)."""
-    return os.environ.get(ENV_VAR, "") == "1"
 
 
 @dataclass(frozen=True)
 class Precomputed:
-    """Every state of an explorer, rendered.
-
-    Attributes
-    ----------
-    images : list of bytes
-        Distinct figures, lossless WebP.
-    state_of : list of int
-        ``images[state_of[i]]`` is the figure of state ``i``, where states are numbered as
-        :meth:`dlcourse.widgets.Explorer.states` lists them (the last control varies fastest).
-    size : (int, int)
-        Width and height of the figures in pixels.
-    """
+    """Every state of an explorer, rendered: ``images[state_of[i]]`` (lossless WebP) is the
+    figure of state ``i`` as ``states()`` numbers them; ``size`` is (width, height) in pixels."""
 
     images: list[bytes]
     state_of: list[int]
     size: tuple[int, int]
 
-    @property
-    def n_states(self) -> int:
-        return len(self.state_of)
-
-    @property
-    def n_bytes(self) -> int:
-        """Total size of the encoded figures."""
-        return sum(len(image) for image in self.images)
+    n_states = property(lambda self: len(self.state_of))
+    n_bytes = property(lambda self: sum(len(image) for image in self.images), doc="Total size.")
 
 
 def encode_image(pixels: np.ndarray) -> bytes:
@@ -92,7 +51,6 @@ def encode_image(pixels: np.ndarray) -> bytes:
         raise TypeError(f"`pixels` must be a uint8 NumPy array; got {_kind(pixels)}.")
     if pixels.ndim != 3 or pixels.shape[2] != 3 or 0 in pixels.shape:
         raise ValueError(f"`pixels` must have shape (height, width, 3); got {pixels.shape}.")
-
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="WEBP", lossless=True, quality=100, method=4)
     return buffer.getvalue()
@@ -111,24 +69,21 @@ def decode_image(data: bytes) -> np.ndarray:
         raise ValueError("`data` is not a WebP or PNG image.") from None
 
 
-def _kind(x) -> str:
-    if isinstance(x, np.ndarray):
-        return f"an array of dtype {x.dtype}"
-    return type(x).__name__
+def _kind(x: Any) -> str:
+    return f"an array of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
 
 
-def _check_explorer(explorer) -> None:
-    from .widgets import Explorer
-
-    if not isinstance(explorer, Explorer):
+def _check_explorer(explorer: Any) -> None:
+    needed = ("name", "controls", "values", "states", "render_pixels")
+    if not all(hasattr(explorer, attribute) for attribute in needed):
         raise TypeError(
             f"`explorer` must be a dlcourse.widgets.Explorer (what explore() returns); "
             f"got {_kind(explorer)}."
         )
 
 
-def precompute(explorer: Explorer) -> Precomputed:
-    """Render every state of ``explorer`` (leaving its current values as they were)."""
+def precompute(explorer: Any) -> Precomputed:
+    """Render every state of ``explorer`` (an :class:`~dlcourse.widgets.Explorer`)."""
     _check_explorer(explorer)
     images: list[bytes] = []
     seen: dict[bytes, int] = {}
@@ -142,7 +97,6 @@ def precompute(explorer: Explorer) -> Precomputed:
             seen[digest] = len(images)
             images.append(encode_image(pixels))
         state_of.append(seen[digest])
-    explorer.draw_state()  # back to the current values
     result = Precomputed(images=images, state_of=state_of, size=size)
     if result.n_bytes > MAX_BYTES:
         raise ValueError(
@@ -155,20 +109,18 @@ def precompute(explorer: Explorer) -> Precomputed:
 
 def _tex(label: str) -> str:
     """Escape a label for HTML, turning ``$x$`` into MathJax's inline ``\\(x\\)``."""
-    return re.sub(r"\$(.+?)\$", r"\\(\1\\)", html.escape(label))
+    escaped = re.sub(r"\$(.+?)\$", r"\\(\1\\)", html.escape(label))
+    return f'<span class="tex2jax_process">{escaped}</span>'
 
 
-_SCRIPT = """
-(function () {
-  var root = document.currentScript.parentElement;
+_SCRIPT = """(function () {
+  var root = document.currentScript.parentElement, img = root.querySelector("img.dlx-figure");
   var data = JSON.parse(root.querySelector("script.dlx-data").textContent);
-  var img = root.querySelector("img.dlx-figure");
   var inputs = root.querySelectorAll("[data-dlx-control]");
   function update() {
     var state = 0;
     data.controls.forEach(function (control, k) {
-      var el = inputs[k];
-      var i = el.type === "checkbox" ? (el.checked ? 1 : 0) : parseInt(el.value, 10);
+      var el = inputs[k], i = el.type === "checkbox" ? +el.checked : parseInt(el.value, 10);
       state = state * control.labels.length + i;
       var readout = root.querySelector('[data-dlx-readout="' + k + '"]');
       if (readout) { readout.textContent = control.labels[i]; }
@@ -176,41 +128,24 @@ _SCRIPT = """
     img.src = "data:image/webp;base64," + data.images[data.state_of[state]];
     img.setAttribute("data-state", state);
   }
-  inputs.forEach(function (el) {
-    el.addEventListener("input", update);
-    el.addEventListener("change", update);
-  });
-})();
-"""
-
+  inputs.forEach(function (el) { ["input", "change"].forEach(function (e) {
+    el.addEventListener(e, update); }); });
+})();"""
 _STYLE = (
-    "<style>"
-    ".dlx{border:1px solid #d0d7de;border-radius:6px;padding:10px;margin:8px 0}"
-    ".dlx-controls{display:flex;flex-wrap:wrap;gap:6px 22px;align-items:center;"
-    "margin-bottom:6px;font-size:0.9em}"
-    ".dlx-controls label{display:flex;gap:6px;align-items:center}"
-    ".dlx-controls input[type=range]{width:180px}"
-    ".dlx-readout{min-width:3em;font-family:monospace}"
+    "<style>.dlx{border:1px solid #d0d7de;border-radius:6px;padding:10px;margin:8px 0}"
+    ".dlx-controls{display:flex;flex-wrap:wrap;gap:6px 22px;align-items:center;margin-bottom:6px;"
+    "font-size:0.9em}.dlx-controls label{display:flex;gap:6px;align-items:center}"
+    ".dlx-controls input[type=range]{width:180px}.dlx-readout{min-width:3em;font-family:monospace}"
     ".dlx-figure{max-width:100%;height:auto;display:block}"
-    ".dlx-note{font-size:0.8em;color:#57606a;margin:6px 0 0}"
-    "</style>"
+    ".dlx-note{font-size:0.8em;color:#57606a;margin:6px 0 0}</style>"
 )
 
 
-def to_html(explorer: Explorer, precomputed: Precomputed | None = None) -> str:
-    """The self-contained HTML/JS version of ``explorer`` for a static page.
+def to_html(explorer: Any, precomputed: Precomputed | None = None) -> str:
+    """One self-contained ``<div class="dlx">``: controls, figure, note, every state, a script.
 
-    Parameters
-    ----------
-    explorer : Explorer
-    precomputed : Precomputed, optional
-        The rendered states; computed with :func:`precompute` when omitted.
-
-    Returns
-    -------
-    str
-        One ``<div class="dlx">`` with the controls, the figure of the current state, a note,
-        the figures of every state (base64 in a JSON script) and a few lines of JavaScript.
+    ``precomputed`` (from :func:`precompute`) is computed when omitted. The same explorer always
+    gives the same HTML: its id is a hash of its content.
     """
     _check_explorer(explorer)
     if precomputed is not None and not isinstance(precomputed, Precomputed):
@@ -218,51 +153,20 @@ def to_html(explorer: Explorer, precomputed: Precomputed | None = None) -> str:
             f"`precomputed` must be what precompute() returns; got {_kind(precomputed)}."
         )
     pre = precompute(explorer) if precomputed is None else precomputed
-    uid = f"dlx-{next(_ids)}-{hashlib.sha1(explorer.name.encode()).hexdigest()[:6]}"
     current = explorer.values
-    controls_html, controls_data = [], []
-    current_state = 0
+    controls_html, controls_data, current_state = [], [], 0
     for k, (name, control) in enumerate(explorer.controls.items()):
         index = control.index(current[name])
         current_state = current_state * len(control) + index
-        label = _tex(control.description or name)
-        field = f"{uid}-{k}"
-        kind = type(control).__name__
-        if kind == "Checkbox":
-            checked = " checked" if index else ""
-            widget = f'<input type="checkbox" id="{field}" data-dlx-control="{k}"{checked}>'
-            controls_html.append(
-                f'<label for="{field}">{widget}<span class="tex2jax_process">{label}</span></label>'
-            )
-        elif kind == "Dropdown":
-            options = "".join(
-                f'<option value="{i}"{" selected" if i == index else ""}>'
-                f"{html.escape(text)}</option>"
-                for i, text in enumerate(control.labels)
-            )
-            controls_html.append(
-                f'<label for="{field}"><span class="tex2jax_process">{label}</span>'
-                f'<select id="{field}" data-dlx-control="{k}">{options}</select></label>'
-            )
-        else:
-            controls_html.append(
-                f'<label for="{field}"><span class="tex2jax_process">{label}</span>'
-                f'<input type="range" id="{field}" data-dlx-control="{k}" min="0" '
-                f'max="{len(control) - 1}" step="1" value="{index}">'
-                f'<span class="dlx-readout" data-dlx-readout="{k}">'
-                f"{html.escape(control.labels[index])}</span></label>"
-            )
+        controls_html.append(control.html(k, index, _tex(control.description or name)))
         controls_data.append({"name": name, "labels": list(control.labels)})
     encoded = [base64.b64encode(image).decode("ascii") for image in pre.images]
     data = json.dumps(
-        {
-            "name": explorer.name,
-            "controls": controls_data,
-            "state_of": pre.state_of,
-            "images": encoded,
-        },
+        {"name": explorer.name, "controls": controls_data, "state_of": pre.state_of,
+         "images": encoded},
         separators=(",", ":"),
-    ).replace("<", "\\u003c")
+    ).replace("<", "\\u003c")  # fmt: skip
+    uid = "dlx-" + hashlib.sha1(f"{current_state} {data}".encode()).hexdigest()[:12]
     width, height = pre.size
     alt = html.escape(f"{explorer.name}: " + ", ".join(f"{k}={v}" for k, v in current.items()))
     note = (

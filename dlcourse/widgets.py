@@ -1,31 +1,23 @@
-"""One pattern for every explorer in the course.
+"""One pattern for every explorer in the course: ``explore(draw, **controls)``.
 
-A chapter writes, in plain sight, a function that draws one state of an idea::
-
-    def draw(ax, w1, w2, b):
-        ...  # draw the data and the perceptron's boundary for these weights
-
-and declares the controls a reader may move, each over a *finite* set of values::
-
-    explore(draw, w1=Slider(-2, 2, 0.5, value=1), w2=Slider(-2, 2, 0.5, value=1),
-            b=Dropdown([-1, 0, 1], value=0))
-
-The builder wires ipywidgets to ``draw``: it draws the initial state at once (so an executed
-notebook and the book's page show a real figure), and redraws the same
-:class:`matplotlib.figure.Figure` whenever a control moves. Because every control has finitely
-many values, every state of an explorer can be listed (:meth:`Explorer.states`) and rendered
-ahead of time.
-
-Figures are made with the object-oriented API (no ``pyplot``), so explorers never touch global
-matplotlib state or pop up duplicate figures.
+A chapter writes a visible ``draw(ax, **values)`` that draws one state, and declares controls
+over *finite* sets of values, e.g. ``explore(draw, w=Slider(-2, 2, 0.5), b=Dropdown([0, 1]))``.
+Live (JupyterLab, Binder, Colab, nbval) it is an ipywidget; a state once drawn is kept as PNG
+bytes, and redraws run in a background thread that draws only the *latest* state asked for, so
+a fast-dragged slider never queues redraws. In :func:`precomputed_mode` (the book build) every
+state is drawn ahead of time into the kernel-free HTML of :mod:`dlcourse.static_explorer`.
+Figures use the object-oriented API: explorers never touch global matplotlib state.
 """
 
 from __future__ import annotations
 
+import html
 import inspect
 import io
 import itertools
 import math
+import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -34,27 +26,37 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import static_explorer
 from ._validation import check_callable, check_int, check_scalar
 
-__all__ = [
-    "MAX_STATES",
-    "Checkbox",
-    "Control",
-    "Dropdown",
-    "Explorer",
-    "Slider",
-    "explore",
-    "progress",
-]
+__all__ = ["MAX_STATES", "PRECOMPUTED_ENV", "Checkbox", "Control", "Dropdown", "Explorer",
+           "Slider", "explore", "precomputed_mode", "progress"]  # fmt: skip
 
 #: The most states one explorer may declare: every state must stay cheap to precompute.
 MAX_STATES = 400
+#: The switch between live and precomputed explorers: an environment variable, because the
+#: kernels that execute the chapters are processes started by the build and inherit it.
+PRECOMPUTED_ENV = "DLCOURSE_STATIC_EXPLORERS"
+
+
+def precomputed_mode() -> bool:
+    """Whether explorers render as precomputed HTML (the book build), not live widgets.
+
+    True when the environment variable :data:`PRECOMPUTED_ENV` is ``"1"``: set by
+    :mod:`dlcourse.sphinxext` when a build starts, and by any script that executes chapters for
+    the build (before it starts the kernels). Nothing else in :mod:`dlcourse` reads it.
+    """
+    return os.environ.get(PRECOMPUTED_ENV, "") == "1"
+
+
+# -- controls -------------------------------------------------------------------------------
 
 
 class Control:
-    """A declared control: a finite, ordered set of values and a starting value.
+    """A finite, ordered set of values with labels and a starting value.
 
-    Subclasses decide how the control looks; :attr:`values` is what matters for the logic.
+    A control type is one subclass: it sets ``values``, ``labels``, ``value`` and
+    ``description`` and draws itself live (:meth:`widget`) and on the static page (:meth:`html`).
     """
 
     values: tuple
@@ -65,6 +67,9 @@ class Control:
     def __len__(self) -> int:
         return len(self.values)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.labels)}, value={self.value!r})"
+
     def index(self, value: Any) -> int:
         """Position of ``value`` in :attr:`values` (floats match to 1e-9)."""
         for i, v in enumerate(self.values):
@@ -73,7 +78,15 @@ class Control:
         shown = ", ".join(self.labels[:8]) + (", ..." if len(self.labels) > 8 else "")
         raise ValueError(f"{value!r} is not one of this control's values ({shown}).")
 
-    def make_widget(self, name: str):  # pragma: no cover - overridden
+    def widget(self, name: str):
+        """The ipywidget for this control; its ``value`` is one of :attr:`values`."""
+        raise NotImplementedError
+
+    def html(self, k: int, index: int, label: str) -> str:
+        """The static input of control ``k`` at value ``index``, labelled ``label`` (HTML).
+
+        It carries ``data-dlx-control="k"`` and its ``value`` is the index (checkbox: checked).
+        """
         raise NotImplementedError
 
 
@@ -84,6 +97,12 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
     except (TypeError, ValueError):
         return False
+
+
+def _check_description(description: Any) -> str | None:
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"`description` must be a string; got {type(description).__name__}.")
+    return description
 
 
 class Slider(Control):
@@ -108,31 +127,22 @@ class Slider(Control):
     are floats rounded to 10 decimals, so ``0.1 + 0.2`` reads ``0.3``.
     """
 
-    def __init__(
-        self,
-        min: float,
-        max: float,
-        step: float,
-        value: float | None = None,
-        *,
-        description: str | None = None,
-        fmt: str | None = None,
-    ) -> None:
-        lo = check_scalar(min, "min")
-        hi = check_scalar(max, "max")
+    def __init__(self, min: float, max: float, step: float, value: float | None = None, *,
+                 description: str | None = None, fmt: str | None = None) -> None:  # fmt: skip
+        lo, hi = check_scalar(min, "min"), check_scalar(max, "max")
         step_ = check_scalar(step, "step", low=0.0, low_inclusive=False)
         if not lo < hi:
             raise ValueError(f"`min` must be smaller than `max`; got min={lo:g}, max={hi:g}.")
         n = (hi - lo) / step_
         if abs(n - round(n)) > 1e-6:
-            raise ValueError(
-                f"`max - min` ({hi - lo:g}) must be a whole number of `step`s ({step_:g})."
-            )
+            raise ValueError(f"`max - min` ({hi - lo:g}) must be a whole number of `step`s "
+                             f"({step_:g}).")  # fmt: skip
         n = int(round(n))
         if n + 1 > MAX_STATES:
             raise ValueError(f"a slider may have at most {MAX_STATES} values; got {n + 1}.")
-        integral = all(_is_integral(v) for v in (min, max, step))
-        if integral:
+        if all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (min, max, step)
+        ):
             self.values = tuple(int(round(lo)) + k * int(round(step_)) for k in range(n + 1))
         else:
             self.values = tuple(round(lo + k * step_, 10) for k in range(n + 1))
@@ -149,21 +159,22 @@ class Slider(Control):
             self.value = self.values[nearest]
         self.description = _check_description(description)
 
-    def __repr__(self) -> str:
-        return (
-            f"Slider({self.values[0]}, {self.values[-1]}, n={len(self.values)}, value={self.value})"
-        )
-
-    def make_widget(self, name: str):
+    def widget(self, name: str):
         import ipywidgets as widgets
 
         return widgets.SelectionSlider(
-            options=list(zip(self.labels, self.values)),
-            value=self.value,
-            description=self.description or name,
-            continuous_update=True,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="320px"),
+            options=list(zip(self.labels, self.values)), value=self.value,
+            description=self.description or name, style={"description_width": "initial"},
+            continuous_update=True,  # the explorer coalesces redraws (see _Latest)
+            layout=widgets.Layout(width="320px"))  # fmt: skip
+
+    def html(self, k: int, index: int, label: str) -> str:
+        return (
+            f"<label>{label}"
+            f'<input type="range" data-dlx-control="{k}" min="0" max="{len(self) - 1}" '
+            f'step="1" value="{index}">'
+            f'<span class="dlx-readout" data-dlx-readout="{k}">'
+            f"{html.escape(self.labels[index])}</span></label>"
         )
 
 
@@ -192,10 +203,8 @@ class Dropdown(Control):
             values = list(options)
             labels = [f"{v:g}" if isinstance(v, float) else str(v) for v in values]
         else:
-            raise TypeError(
-                f"`options` must be a list of values or a dict of label -> value; "
-                f"got {type(options).__name__}."
-            )
+            raise TypeError(f"`options` must be a list of values or a dict of label -> value; "
+                            f"got {type(options).__name__}.")  # fmt: skip
         if not values:
             raise ValueError("`options` must offer at least one value.")
         if len(values) > MAX_STATES:
@@ -212,18 +221,19 @@ class Dropdown(Control):
                 raise ValueError(f"`value` must be one of the options: {exc}") from None
         self.description = _check_description(description)
 
-    def __repr__(self) -> str:
-        return f"Dropdown({list(self.labels)}, value={self.labels[self.index(self.value)]!r})"
-
-    def make_widget(self, name: str):
+    def widget(self, name: str):
         import ipywidgets as widgets
 
-        return widgets.Dropdown(
-            options=list(zip(self.labels, self.values)),
-            value=self.value,
-            description=self.description or name,
-            style={"description_width": "initial"},
+        return widgets.Dropdown(options=list(zip(self.labels, self.values)), value=self.value,
+                                description=self.description or name,
+                                style={"description_width": "initial"})  # fmt: skip
+
+    def html(self, k: int, index: int, label: str) -> str:
+        options = "".join(
+            f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(text)}</option>'
+            for i, text in enumerate(self.labels)
         )
+        return f'<label>{label}<select data-dlx-control="{k}">{options}</select></label>'
 
 
 class Checkbox(Control):
@@ -232,7 +242,9 @@ class Checkbox(Control):
     Parameters
     ----------
     value : bool, default False
+        The starting state.
     description : str, optional
+        The label shown next to the box; the parameter's name by default.
     """
 
     def __init__(self, value: bool = False, *, description: str | None = None) -> None:
@@ -242,32 +254,62 @@ class Checkbox(Control):
         self.value = bool(value)
         self.description = _check_description(description)
 
-    def __repr__(self) -> str:
-        return f"Checkbox(value={self.value})"
-
-    def make_widget(self, name: str):
+    def widget(self, name: str):
         import ipywidgets as widgets
 
         return widgets.Checkbox(
             value=self.value, description=self.description or name, indent=False
         )
 
+    def html(self, k: int, index: int, label: str) -> str:
+        checked = " checked" if index else ""
+        return f'<label><input type="checkbox" data-dlx-control="{k}"{checked}>{label}</label>'
 
-def _is_integral(x: Any) -> bool:
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+# -- redraws that never queue -----------------------------------------------------------------
 
 
-def _check_description(description: Any) -> str | None:
-    if description is not None and not isinstance(description, str):
-        raise TypeError(f"`description` must be a string; got {type(description).__name__}.")
-    return description
+class _Latest:
+    """Run ``work(item)`` in a background thread on the latest item requested only.
+
+    Requests arriving while ``work`` runs replace one another (nothing queues); :meth:`wait`
+    blocks until all is done.
+    """
+
+    _NOTHING = object()
+
+    def __init__(self, work: Callable[[Any], None]) -> None:
+        self._work, self._pending, self._thread = work, self._NOTHING, None
+        self._lock, self._idle = threading.Lock(), threading.Event()
+        self._idle.set()
+
+    def request(self, item: Any) -> None:
+        with self._lock:
+            self._pending = item
+            if self._thread is None:
+                self._idle.clear()
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                item, self._pending = self._pending, self._NOTHING
+                if item is self._NOTHING:
+                    self._thread = None
+                    self._idle.set()
+                    return
+            self._work(item)
+
+    def wait(self) -> None:
+        self._idle.wait()
+
+
+# -- the explorer -----------------------------------------------------------------------------
 
 
 class Explorer:
-    """A figure driven by controls: the live version is an ipywidget.
-
-    Build it with :func:`explore`. Displaying it (as the last expression of a cell) shows the
-    controls above the figure.
+    """A figure driven by controls (build it with :func:`explore`).
 
     Attributes
     ----------
@@ -276,37 +318,24 @@ class Explorer:
     controls : dict of str -> Control
         The declared controls, in display order.
     figure : matplotlib.figure.Figure
-        The one figure every state is drawn on.
+        The figure every state is drawn on.
     """
 
-    def __init__(
-        self,
-        draw: Callable,
-        controls: Mapping[str, Control],
-        *,
-        nrows: int = 1,
-        ncols: int = 1,
-        figsize: tuple[float, float] = (6.0, 4.0),
-        dpi: int = 100,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, draw: Callable, controls: Mapping[str, Control], *, nrows: int = 1,
+                 ncols: int = 1, figsize: tuple[float, float] = (6.0, 4.0), dpi: int = 100,
+                 name: str | None = None) -> None:  # fmt: skip
         self.draw = check_callable(draw, "draw")
         self.name = name if name is not None else getattr(draw, "__name__", "explorer")
         if not isinstance(self.name, str):
             raise TypeError(f"`name` must be a string; got {type(self.name).__name__}.")
         if not isinstance(controls, Mapping):
-            raise TypeError(
-                f"explorer {self.name!r}: `controls` must map names to controls; "
-                f"got {type(controls).__name__}."
-            )
+            raise TypeError(f"explorer {self.name!r}: `controls` must map names to controls.")
         if not controls:
             raise ValueError(f"explorer {self.name!r}: `controls` is empty; declare at least one.")
-        for key, control in controls.items():
-            if not isinstance(control, Control):
-                raise TypeError(
-                    f"explorer {self.name!r}: control `{key}` must be a Slider, Dropdown or "
-                    f"Checkbox; got {type(control).__name__}."
-                )
+        for key, c in controls.items():
+            if not isinstance(c, Control):
+                raise TypeError(f"explorer {self.name!r}: control `{key}` must be a Slider, "
+                                f"Dropdown or Checkbox; got {type(c).__name__}.")  # fmt: skip
         self.controls = dict(controls)
         _check_signature(self.draw, self.controls, self.name)
         self.nrows = check_int(nrows, "nrows", low=1, high=6)
@@ -317,20 +346,17 @@ class Explorer:
         self.dpi = check_int(dpi, "dpi", low=30, high=300)
         if self.n_states > MAX_STATES:
             sizes = " x ".join(f"{len(c)} ({k})" for k, c in self.controls.items())
-            raise ValueError(
-                f"explorer {self.name!r} declares {self.n_states} states ({sizes}); at most "
-                f"{MAX_STATES} are allowed so that every state can be precomputed. Use fewer "
-                f"values per control (a coarser `step`) or fewer controls."
-            )
+            raise ValueError(f"explorer {self.name!r} declares {self.n_states} states "
+                             f"({sizes}); at most {MAX_STATES} can be precomputed.")  # fmt: skip
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
-        self._widget = None
-        self._sliders: dict[str, Any] = {}
-        self._image = None
-        self._error = None
-        self._layout: list | None = None  # axes positions of the initial state (see _place)
+        self._drawing = threading.RLock()  # one state at a time on the figure
+        self._pngs: dict[tuple, bytes] = {}  # state key -> PNG, for states already drawn
+        self._layout: list | None = None  # axes positions shared by every state (see _place)
+        self._widget, self._fields = None, {}
+        self._redraws, self._showing = _Latest(self._show), threading.Lock()
 
-    # -- the logic: states and rendering -------------------------------------------------
+    # -- states and rendering -------------------------------------------------------------
     @property
     def n_states(self) -> int:
         """How many combinations of control values there are."""
@@ -340,7 +366,7 @@ class Explorer:
     def values(self) -> dict[str, Any]:
         """The current value of every control."""
         if self._widget is not None:
-            return {k: w.value for k, w in self._sliders.items()}
+            return {k: w.value for k, w in self._fields.items()}
         return {k: c.value for k, c in self.controls.items()}
 
     def states(self) -> Iterator[dict[str, Any]]:
@@ -349,67 +375,60 @@ class Explorer:
         for combo in itertools.product(*(self.controls[k].values for k in keys)):
             yield dict(zip(keys, combo))
 
-    def draw_state(self, **values: Any) -> Figure:
-        """Clear the figure and draw the state given by ``values`` (missing ones: current).
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-            :attr:`figure`, drawn.
-        """
-        unknown = set(values) - set(self.controls)
+    def _state(self, values: Mapping[str, Any]) -> tuple[dict, tuple]:
+        """The full state (missing values: current) and its key, the values' indices."""
+        unknown = sorted(set(values) - set(self.controls))
         if unknown:
-            raise ValueError(
-                f"explorer {self.name!r} has no control named {sorted(unknown)}; "
-                f"its controls are {list(self.controls)}."
-            )
+            raise ValueError(f"explorer {self.name!r} has no control named {unknown}; "
+                             f"its controls are {list(self.controls)}.")  # fmt: skip
         state = {**self.values, **values}
-        for key, value in state.items():
-            self.controls[key].index(value)  # raises for a value outside the grid
+        return state, tuple(self.controls[k].index(v) for k, v in state.items())
+
+    def _draw(self, state: Mapping[str, Any]) -> None:
         self.figure.clear()
-        axes = self.figure.subplots(self.nrows, self.ncols, squeeze=True)
-        self.draw(axes, **state)
-        return self.figure
+        self.draw(self.figure.subplots(self.nrows, self.ncols, squeeze=True), **state)
 
     def render_pixels(self, **values: Any) -> np.ndarray:
-        """Draw a state and return its pixels.
+        """Draw a state; its RGB pixels, (height, width, 3) uint8, the same every time.
 
-        Returns
-        -------
-        numpy.ndarray of shape (height, width, 3), dtype uint8
-            The RGB image (at most 128 distinct colours), the same for the same state
-            every time.
+        The image has at most 128 colours: invisible on a plot, and a third smaller when the
+        book stores every state of every explorer in the page.
         """
         from PIL import Image
 
-        # Unhinted text renders about 8% faster and looks the same at screen resolution;
-        # rc_context restores the reader's settings at once.
-        with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-            self._place(values)
-            self.figure.canvas.draw()
-        rgb = Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())[..., :3])
-        # An adaptive palette of 128 colours: invisible on a plot (a mean change of about one
-        # level in 255), and it makes the images a third smaller, which matters when the
-        # book stores every state of every explorer in the page.
+        state, _ = self._state(values)
+        with self._drawing:
+            # Unhinted text renders faster and looks the same at screen resolution.
+            with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+                self._place(state)
+                self.figure.canvas.draw()
+            rgb = Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())[..., :3])
         palette = rgb.quantize(
             colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
         )
         return np.asarray(palette.convert("RGB"))
 
-    def _place(self, values: Mapping[str, Any]) -> None:
-        """Draw a state on one layout shared by every state.
+    def render(self, **values: Any) -> bytes:
+        """Draw a state and return it as PNG bytes (the same bytes every time; kept)."""
+        from PIL import Image
 
-        Constrained layout (which keeps labels from overlapping) costs about 40% of a redraw,
-        so it is computed once per explorer, not per state: for the initial state and for
-        each control at its two ends, keeping for every axes the box that fits all of them
-        (the widest tick labels seen get their room). The panels then stay still while a
-        control moves. A state that draws a different number of axes (a colorbar that
-        comes and goes) gets a constrained layout of its own.
+        _, key = self._state(values)
+        if key not in self._pngs:
+            buffer = io.BytesIO()
+            Image.fromarray(self.render_pixels(**values)).save(buffer, format="PNG")
+            self._pngs[key] = buffer.getvalue()
+        return self._pngs[key]
+
+    def _place(self, state: Mapping[str, Any]) -> None:
+        """Draw a state on one layout shared by all (constrained layout costs 40% of a draw).
+
+        The layout fits the initial state and each control at its ends; a state with another
+        number of axes (a colorbar that comes and goes) gets a constrained layout of its own.
         """
         if self._layout is None:
             self._layout = self._shared_layout()
         self.figure.set_layout_engine("none")
-        self.draw_state(**values)
+        self._draw(state)
         if len(self.figure.axes) == len(self._layout):
             for ax, position in zip(self.figure.axes, self._layout):
                 ax.set_position(position)
@@ -422,15 +441,13 @@ class Explorer:
         initial = {k: c.value for k, c in self.controls.items()}
         samples = [initial]
         for key, control in self.controls.items():
-            for value in (control.values[0], control.values[-1]):
-                sample = {**initial, key: value}
-                if sample not in samples:
-                    samples.append(sample)
+            samples += [{**initial, key: v} for v in (control.values[0], control.values[-1])]
+        samples = [s for i, s in enumerate(samples) if s not in samples[:i]]
         boxes: list[list] = []
         for k, sample in enumerate(samples):
             self.figure.set_layout_engine("constrained")
             try:
-                self.draw_state(**sample)
+                self._draw(sample)
                 self.figure.canvas.draw()
             except Exception:
                 if k == 0:
@@ -440,85 +457,74 @@ class Explorer:
             if not boxes or len(positions) == len(boxes[0]):
                 boxes.append(positions)
         return [
-            Bbox.from_extents(
-                max(b.x0 for b in column),
-                max(b.y0 for b in column),
-                min(b.x1 for b in column),
-                min(b.y1 for b in column),
-            )
-            for column in zip(*boxes)
+            Bbox.from_extents(*np.max([b.p0 for b in col], 0), *np.min([b.p1 for b in col], 0))
+            for col in zip(*boxes)
         ]
 
-    def render(self, **values: Any) -> bytes:
-        """Draw a state and return it as PNG bytes (the same bytes every time)."""
-        from PIL import Image
-
-        buffer = io.BytesIO()
-        Image.fromarray(self.render_pixels(**values)).save(buffer, format="PNG")
-        return buffer.getvalue()
-
-    # -- the live widget -------------------------------------------------------------------
+    # -- the live widget ------------------------------------------------------------------
     @property
     def widget(self):
         """The ipywidgets box (controls above the figure), built and drawn on first use."""
         if self._widget is None:
-            self._build()
+            import ipywidgets as widgets
+
+            fields = {k: c.widget(k) for k, c in self.controls.items()}
+            layout = widgets.Layout(max_width="100%", height="auto")
+            self._image = widgets.Image(format="png", value=self.render(), layout=layout)
+            self._error = widgets.HTML(value="")
+            for field in fields.values():
+                field.observe(self._on_change, names="value")
+            box = widgets.HBox(
+                list(fields.values()),
+                layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px"),
+            )
+            self._fields = fields
+            self._widget = widgets.VBox([box, self._image, self._error])
         return self._widget
 
-    def _build(self) -> None:
-        import ipywidgets as widgets
-
-        self._sliders = {k: c.make_widget(k) for k, c in self.controls.items()}
-        self._image = widgets.Image(
-            format="png",
-            value=self.render(),
-            layout=widgets.Layout(max_width="100%", height="auto"),
-        )
-        self._error = widgets.HTML(value="")
-        for control in self._sliders.values():
-            control.observe(self._on_change, names="value")
-        box = widgets.HBox(
-            list(self._sliders.values()),
-            layout=widgets.Layout(flex_flow="row wrap", grid_gap="4px 16px"),
-        )
-        self._widget = widgets.VBox([box, self._image, self._error])
-
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        state, key = self._state({})
+        if key in self._pngs:  # drawn before: show it at once
+            self._show(state)
+        else:  # drawn in the background; only the latest request waits
+            self._redraws.request(state)
+
+    def _show(self, state: dict) -> None:
+        key = self._state(state)[1]
+        png, error = None, ""
         try:
-            self._image.value = self.render()
-            self._error.value = ""
+            png = self.render(**state)
         except Exception as exc:  # shown to the reader rather than lost in a log
-            self._error.value = (
-                f"<pre style='color:#D55E00'>draw failed for {self.values}: "
-                f"{type(exc).__name__}: {exc}</pre>"
-            )
+            error = f"<pre style='color:#D55E00'>draw failed for {state}: {exc!r}</pre>"
+        with self._showing:
+            if self._state({})[1] != key:
+                return  # the reader has moved on: that state is shown or being drawn
+            if png is not None:
+                self._image.value = png
+            self._error.value = error
 
     def set(self, **values: Any) -> None:
-        """Move controls programmatically, as a reader would (redraws once per control)."""
-        if self._widget is None:
-            self._build()
+        """Move controls as a reader would, and wait until the figure shows the result."""
+        self.widget  # noqa: B018 - built on first use
         for key, value in values.items():
-            if key not in self._sliders:
+            if key not in self.controls:
                 raise ValueError(f"explorer {self.name!r} has no control named {key!r}.")
-            self._sliders[key].value = self.controls[key].values[self.controls[key].index(value)]
+            self._fields[key].value = self.controls[key].values[self.controls[key].index(value)]
+        self._redraws.wait()
 
     @property
     def image(self) -> bytes:
-        """The PNG bytes currently shown by the live widget."""
-        if self._widget is None:
-            self._build()
+        """The PNG bytes the live widget shows now."""
+        self.widget  # noqa: B018 - built on first use
+        self._redraws.wait()
         return bytes(self._image.value)
 
     def __repr__(self) -> str:
-        return (
-            f"<Explorer {self.name!r}: {len(self.controls)} controls, "
-            f"{self.n_states} states; run the notebook to move them>"
-        )
+        n, states = len(self.controls), self.n_states
+        return f"<Explorer {self.name!r}: {n} controls, {states} states; run the notebook>"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from . import static_explorer
-
-        if static_explorer.enabled():  # the book build: a kernel-free HTML/JS explorer
+        if precomputed_mode():  # the book build: a kernel-free HTML/JS explorer
             return {"text/html": static_explorer.to_html(self), "text/plain": repr(self)}
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         bundle["text/plain"] = repr(self)
@@ -530,49 +536,41 @@ def _check_signature(draw: Callable, controls: Mapping[str, Control], name: str)
         params = inspect.signature(draw).parameters
     except (TypeError, ValueError):  # builtins without a signature: trust the caller
         return
-    accepts_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    names = list(params)
+    names, kinds = list(params), [p.kind for p in params.values()]
     if not names:
         raise TypeError(f"explorer {name!r}: `draw` must take the axes as its first argument.")
-    missing = [k for k in controls if k not in names[1:] and not accepts_kwargs]
-    if missing:
-        raise TypeError(
-            f"explorer {name!r}: `draw` has no parameter named {missing}; declare `controls` "
-            f"that match its parameters {names[1:]}."
-        )
-    required = [
-        p.name
-        for p in list(params.values())[1:]
-        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    missing = [
+        k for k in controls if k not in names[1:] and inspect.Parameter.VAR_KEYWORD not in kinds
     ]
-    unset = [k for k in required if k not in controls]
+    if missing:
+        raise TypeError(f"explorer {name!r}: `draw` has no parameter named {missing}; declare "
+                        f"`controls` that match its parameters {names[1:]}.")  # fmt: skip
+    keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    unset = [p.name for p in list(params.values())[1:]
+             if p.default is p.empty and p.kind in keyword and p.name not in controls]  # fmt: skip
     if unset:
         raise TypeError(f"explorer {name!r}: `draw` needs {unset} but no control sets it.")
 
 
-def explore(
-    draw: Callable,
-    *,
-    nrows: int = 1,
-    ncols: int = 1,
-    figsize: tuple[float, float] = (6.0, 4.0),
-    dpi: int = 100,
-    name: str | None = None,
-    **controls: Control,
-) -> Explorer:
+def explore(draw: Callable, *, nrows: int = 1, ncols: int = 1,
+            figsize: tuple[float, float] = (6.0, 4.0), dpi: int = 100, name: str | None = None,
+            **controls: Control) -> Explorer:  # fmt: skip
     """Build an explorer for ``draw`` with the given controls.
 
     Parameters
     ----------
     draw : callable
         ``draw(ax, **values)`` draws one state on ``ax``: a single Axes, or an array of shape
-        ``(nrows, ncols)`` (squeezed) when the figure has several panels.
+        ``(nrows, ncols)`` (squeezed) when the figure has several panels. Keep it quick:
+        compute what does not change with the controls once, outside ``draw`` (or in a
+        function cached with :func:`functools.cache`).
     nrows, ncols : int, default 1
         The grid of panels.
     figsize : (float, float), default (6, 4)
         Figure size in inches.
     dpi : int, default 100
-        Resolution of the rendered figure.
+        Resolution of the rendered figure; the page shows it at this size, so a lower
+        ``dpi`` is both smaller and faster to draw.
     name : str, optional
         How messages refer to the explorer; ``draw.__name__`` by default.
     **controls : Slider, Dropdown or Checkbox
@@ -582,6 +580,12 @@ def explore(
     -------
     Explorer
         Display it (last expression of a cell) to show the live widget.
+
+    Notes
+    -----
+    Live, a state once drawn is kept and shown again at once; a redraw runs in the
+    background and, when controls move faster than it, draws only the latest state. In
+    :func:`precomputed_mode` every state is drawn when the cell runs.
 
     Examples
     --------
@@ -595,21 +599,8 @@ def explore(
 
 
 def progress(iterable=None, **kwargs):
-    """A ``tqdm.auto`` progress bar, left out of the static website.
-
-    In JupyterLab, Binder and Colab this is exactly ``tqdm.auto.tqdm(iterable, **kwargs)``. In
-    the book build (see :mod:`dlcourse.static_explorer`) the bar is disabled: a finished bar on
-    a static page tells the reader nothing, and it would need widget JavaScript.
-
-    Parameters
-    ----------
-    iterable : iterable, optional
-    **kwargs
-        Passed to ``tqdm`` (``total``, ``desc``, ``unit``, ...).
-    """
+    """``tqdm.auto.tqdm(iterable, **kwargs)``, disabled in :func:`precomputed_mode`."""
     from tqdm.auto import tqdm
 
-    from . import static_explorer
-
-    kwargs.setdefault("disable", static_explorer.enabled())
+    kwargs.setdefault("disable", precomputed_mode())
     return tqdm(iterable, **kwargs)

@@ -31,7 +31,7 @@ import dlcourse
 SKIP_MODULES = {"sphinxext", "checks"}  # checkers never raise by design (tests/test_checks*.py)
 # Public names that take no input worth sweeping, with the reason.
 EXEMPT = {
-    "dlcourse.static_explorer.enabled": "takes no arguments",
+    "dlcourse.widgets.precomputed_mode": "takes no arguments",
     "dlcourse.static_explorer.Precomputed": "a result record built by precompute()",
     "dlcourse.gradcheck.GradcheckResult": "a result record built by gradcheck()",
     "dlcourse.perceptron.PerceptronHistory": "a result record built by Perceptron.fit()",

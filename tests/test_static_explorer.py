@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from dlcourse import sphinxext, static_explorer
-from dlcourse.widgets import Checkbox, Dropdown, Slider, explore
+from dlcourse.widgets import PRECOMPUTED_ENV, Checkbox, Dropdown, Slider, explore
 
 
 def draw_wave(ax, frequency, phase, dashed):
@@ -35,24 +35,18 @@ def embedded(html):
     return json.loads(data.group(1))
 
 
-def test_enabled_follows_the_environment(monkeypatch):
-    monkeypatch.delenv(static_explorer.ENV_VAR, raising=False)
-    assert not static_explorer.enabled()
-    monkeypatch.setenv(static_explorer.ENV_VAR, "1")
-    assert static_explorer.enabled()
-
-
-def test_precomputed_figures_equal_the_live_figures():
-    explorer = make()
-    pre = static_explorer.precompute(explorer)
-    states = list(explorer.states())
+def test_precomputed_figures_equal_the_live_figures_byte_for_byte():
+    pre = static_explorer.precompute(make())  # every state, in order, as the build does
+    live = make()  # a reader moving the controls in another order
+    states = list(live.states())
     assert pre.n_states == len(states) == 5 * 2 * 2
     rng = np.random.default_rng(0)
     for i in rng.choice(len(states), size=8, replace=False):
-        explorer.set(**states[i])  # move the live widget's controls there
-        live = static_explorer.decode_image(explorer.image)
+        live.set(**states[i])
+        shown = static_explorer.decode_image(live.image)
         precomputed = static_explorer.decode_image(pre.images[pre.state_of[i]])
-        np.testing.assert_array_equal(precomputed, live)
+        assert shown.shape == precomputed.shape
+        assert shown.tobytes() == precomputed.tobytes()
 
 
 def test_identical_states_share_one_image():
@@ -94,8 +88,18 @@ def test_labels_with_maths_are_handed_to_mathjax():
     assert r"\(w_1\)" in html and "tex2jax_process" in html
 
 
+def test_the_same_explorer_gives_the_same_html():
+    first, second = static_explorer.to_html(make()), static_explorer.to_html(make())
+    assert first == second
+    other = make()
+    other.controls["frequency"].value = 3
+    third = static_explorer.to_html(other)
+    ids = [re.search(r'<div class="dlx" id="(dlx-[0-9a-f]+)"', h).group(1) for h in (first, third)]
+    assert ids[0] != ids[1]
+
+
 def test_static_mode_mimebundle_is_html_without_widgets(monkeypatch):
-    monkeypatch.setenv(static_explorer.ENV_VAR, "1")
+    monkeypatch.setenv(PRECOMPUTED_ENV, "1")
     explorer = make()
     bundle = explorer._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
@@ -110,16 +114,14 @@ def test_an_explorer_over_the_size_budget_is_refused_by_name(monkeypatch):
 
 def test_the_sphinx_extension_turns_static_mode_on_for_the_kernels(monkeypatch, tmp_path):
     # setenv (not delenv) so that monkeypatch removes what setup() sets when the test ends
-    monkeypatch.setenv(static_explorer.ENV_VAR, "0")
+    monkeypatch.setenv(PRECOMPUTED_ENV, "0")
     metadata = sphinxext.setup(app=None)
     assert metadata["parallel_read_safe"]
     # A kernel started afterwards (as the book build starts them) inherits the switch, and
     # an explorer in it renders as precomputed HTML.
     notebook = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_code_cell(
-                f"import os; print(os.environ.get('{static_explorer.ENV_VAR}'))"
-            ),
+            nbformat.v4.new_code_cell(f"import os; print(os.environ.get('{PRECOMPUTED_ENV}'))"),
             nbformat.v4.new_code_cell(
                 "from dlcourse.widgets import explore, Slider\n"
                 "def draw(ax, k):\n    ax.plot([0, k])\n"

@@ -1,7 +1,12 @@
+import subprocess
+import sys
+import threading
+
 import ipywidgets
 import numpy as np
 import pytest
 
+from dlcourse import widgets
 from dlcourse.widgets import MAX_STATES, Checkbox, Dropdown, Explorer, Slider, explore
 
 
@@ -97,11 +102,78 @@ def test_moving_each_control_by_its_widget_redraws():
     assert e.figure.axes[0].lines[0].get_linestyle() == "--"
 
 
-def test_render_is_deterministic_and_matches_the_live_image():
-    e = make()
-    e.set(slope=0.5, intercept=-1)
-    assert e.render(slope=0.5, intercept=-1) == e.image
-    assert e.render(slope=0.5) == e.render(slope=0.5)
+def test_a_state_looks_the_same_whatever_was_drawn_before():
+    live = make()
+    for state in [{"slope": 2.0, "dashed": True}, {"intercept": 1}, {"slope": 0.5}]:
+        live.set(**state)
+    fresh = make()  # another explorer that draws this state first, as the build does
+    state = {"slope": 0.5, "intercept": 1, "dashed": True}
+    assert live.values == state
+    assert fresh.render(**state) == live.image
+    assert fresh.render(**state) != fresh.render(slope=0.5, intercept=1, dashed=False)
+
+
+def test_a_state_drawn_once_is_not_drawn_again():
+    calls = []
+
+    def draw(ax, k):
+        calls.append(k)
+        ax.plot([0, k])
+
+    e = explore(draw, figsize=(2, 2), dpi=40, k=Slider(1, 3, 1, value=1))
+    e.set(k=2)
+    n = len(calls)
+    e.set(k=1)
+    e.set(k=2)
+    assert len(calls) == n  # both shown from the cache
+    assert e.image == e.render(k=2)
+    e.set(k=3)
+    assert calls[-1] == 3
+
+
+def test_latest_runs_only_the_newest_request_while_busy():
+    started, release, done = threading.Event(), threading.Event(), []
+
+    def slow_draw(item):
+        started.set()
+        release.wait(timeout=30)  # a draw that lasts until the test lets it finish
+        done.append(item)
+
+    latest = widgets._Latest(slow_draw)
+    latest.request(1)
+    assert started.wait(timeout=30)
+    for item in range(2, 11):  # a slider dragged on while the first draw runs
+        latest.request(item)
+    release.set()
+    latest.wait()
+    assert done == [1, 10]  # nothing queued: 2 to 9 were never drawn
+    latest.request(11)
+    latest.wait()
+    assert done == [1, 10, 11]
+
+
+def test_a_dragged_slider_draws_the_first_and_the_last_state_only():
+    started, release, drawn, gate = threading.Event(), threading.Event(), [], []
+
+    def draw(ax, k):
+        if gate:  # once the widget is built, each draw waits until the test lets it finish
+            started.set()
+            release.wait(timeout=30)
+        drawn.append(k)
+        ax.plot([0, k])
+
+    e = explore(draw, figsize=(2, 2), dpi=40, k=Slider(0, 9, 1, value=0))
+    slider = e.widget.children[0].children[0]
+    gate.append(True)
+    n = len(drawn)
+    slider.value = 1  # returns at once: the redraw runs in the background
+    assert started.wait(timeout=30)
+    for k in range(2, 10):  # the reader drags on while state 1 is being drawn
+        slider.value = k
+    release.set()
+    e.set(k=9)  # already there: just waits for the figure
+    assert drawn[n:] == [1, 9]
+    assert e.image == e.render(k=9)
 
 
 def test_draw_errors_are_shown_not_lost():
@@ -115,6 +187,7 @@ def test_draw_errors_are_shown_not_lost():
     assert "boom" in e.widget.children[2].value
     e.set(x=-1)
     assert e.widget.children[2].value == ""
+    assert e.image == e.render(x=-1)
 
 
 def test_mimebundle_is_a_widget_with_a_text_fallback():
@@ -167,3 +240,41 @@ def test_unknown_state_values_are_rejected():
         e.render(bogus=1)
     with pytest.raises(ValueError, match="is not one of"):
         e.render(slope=0.3)
+
+
+def test_precomputed_mode_follows_the_one_switch(monkeypatch):
+    monkeypatch.delenv(widgets.PRECOMPUTED_ENV, raising=False)
+    assert not widgets.precomputed_mode()
+    assert widgets.progress(range(3)).disable is False
+    monkeypatch.setenv(widgets.PRECOMPUTED_ENV, "1")
+    assert widgets.precomputed_mode()
+    assert widgets.progress(range(3)).disable is True
+
+
+def test_a_new_control_type_is_one_class(monkeypatch):
+    class Toggle(widgets.Control):
+        def __init__(self, options):
+            self.values, self.labels = tuple(options), tuple(str(o) for o in options)
+            self.value, self.description = options[0], None
+
+        def widget(self, name):
+            return ipywidgets.ToggleButtons(options=list(zip(self.labels, self.values)))
+
+        def html(self, k, index, label):
+            return f'<label>{label}<select data-dlx-control="{k}">{index}</select></label>'
+
+    def draw(ax, k):
+        ax.plot([0, k])
+
+    e = explore(draw, figsize=(2, 2), dpi=40, k=Toggle([1, 2, 3]))
+    e.set(k=3)
+    assert e.image == e.render(k=3)
+    monkeypatch.setenv(widgets.PRECOMPUTED_ENV, "1")
+    html = e._repr_mimebundle_()["text/html"]
+    assert '<select data-dlx-control="0">2</select>' in html  # current state: index 2
+
+
+def test_static_explorer_does_not_import_widgets():
+    code = "import sys, dlcourse.static_explorer; assert 'dlcourse.widgets' not in sys.modules"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,222 @@
+"""Live explorer latency (issue 18): median and p95 of one update, normalised to a slow machine.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_explorers.py                 # chapters 04, 06 and 10
+    .venv/bin/python benchmarks/bench_explorers.py --chapters 02 04 --updates 40
+
+Each chapter is executed as stored in a fresh kernel (live widgets), then one appended cell
+moves random controls of every explorer the chapter displayed to random other values (seeded)
+and times each update, inside that kernel. Moves to a state not shown before ("first
+visits") are reported apart: once a state has been drawn the explorer shows it again from
+its cache, so those moves cost almost nothing.
+
+Beside the latencies it prints a Python-speed calibration: the best of several runs of a
+10-million-iteration ``s += i`` loop. Latencies are also given *normalised* to the slow
+2-core machine of issue 18, where that loop takes :data:`SLOW_LOOP_SECONDS`:
+``latency * SLOW_LOOP_SECONDS / this machine's loop time``. The goal applies to that figure.
+``bench_course.py`` uses :data:`TIMING_CELL` and :func:`summarise` for its explorer section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Seconds the calibration loop takes on the slow machine of issue 18.
+SLOW_LOOP_SECONDS = 0.76
+GOALS = {"median_ms_max": 100.0, "p95_ms_max": 200.0}
+
+# Appended to a chapter: time live updates of every explorer it displayed.
+TIMING_CELL = """
+import json as _json, random as _random, time as _time
+from dlcourse.widgets import Explorer as _Explorer
+_found = {}
+for _v in list(globals().values()) + list(Out.values()):
+    if isinstance(_v, _Explorer):
+        _found[id(_v)] = _v
+_report = []
+for _e in _found.values():
+    _rng = _random.Random(0)
+    _e.widget  # built (and drawn once) on first use, as when the notebook displayed it
+    _seen = {tuple(_e.values.items())}
+    _times, _cpus, _first = [], [], []
+    for _k in range(__UPDATES__):
+        _name = _rng.choice(list(_e.controls))
+        _control = _e.controls[_name]
+        if len(_control.values) < 2:
+            continue
+        _others = [v for v in _control.values if v != _e.values[_name]]
+        _start, _cpu = _time.perf_counter(), _time.process_time()
+        _e.set(**{_name: _rng.choice(_others)})
+        _times.append(1000 * (_time.perf_counter() - _start))
+        _cpus.append(1000 * (_time.process_time() - _cpu))
+        _key = tuple(_e.values.items())
+        _first.append(_key not in _seen)
+        _seen.add(_key)
+    _report.append({"name": _e.name, "states": _e.n_states, "updates_ms": _times,
+                    "cpu_ms": _cpus, "first_visit": _first})
+print("DLCOURSE_EXPLORERS " + _json.dumps(_report, default=str))
+"""
+
+
+def _loop(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+
+def calibration(repeats: int = 5) -> dict:
+    """The 10-million-iteration ``s += i`` loop: best wall and best CPU seconds of ``repeats``."""
+    wall = cpu = float("inf")
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        _loop(10_000_000)
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return {"wall_seconds": round(wall, 3), "cpu_seconds": round(cpu, 3)}
+
+
+def _stats(times: list[float], scale: float) -> dict:
+    if not times:
+        return {"median_ms": None, "p95_ms": None, "n": 0}
+    median, p95 = statistics.median(times), float(np.percentile(times, 95))
+    return {
+        "n": len(times),
+        "median_ms": round(median, 1),
+        "p95_ms": round(p95, 1),
+        "slow_median_ms": round(median * scale, 1),
+        "slow_p95_ms": round(p95 * scale, 1),
+    }
+
+
+def summarise(explorer: dict, loop: dict) -> dict:
+    """Turn one record of :data:`TIMING_CELL` into median/p95, raw and normalised.
+
+    Wall-clock latencies are normalised by the loop's wall time; the kernel's CPU time per
+    update (steadier on a shared machine) by the loop's CPU time.
+    """
+    times = explorer.pop("updates_ms")
+    cpus = explorer.pop("cpu_ms", [])
+    first = explorer.pop("first_visit", [True] * len(times))
+    scale = SLOW_LOOP_SECONDS / loop["wall_seconds"]
+    explorer["all"] = _stats(times, scale)
+    explorer["first_visits"] = _stats([t for t, f in zip(times, first) if f], scale)
+    cpu_scale = SLOW_LOOP_SECONDS / loop["cpu_seconds"]
+    explorer["cpu_all"] = _stats(cpus, cpu_scale)
+    explorer["cpu_first_visits"] = _stats([t for t, f in zip(cpus, first) if f], cpu_scale)
+    # kept flat for bench_course's table and goals
+    explorer["median_ms"], explorer["p95_ms"] = (
+        explorer["all"]["median_ms"],
+        explorer["all"]["p95_ms"],
+    )
+    return explorer
+
+
+def misses(chapter: str, explorer: dict) -> list[str]:
+    """The goals an explorer misses, judged on the normalised (slow-machine) figures."""
+    found = []
+    for part in ("all", "first_visits"):
+        s = explorer[part]
+        if s["n"] and s["slow_median_ms"] > GOALS["median_ms_max"]:
+            found.append(f"{chapter}: {explorer['name']} {part} median {s['slow_median_ms']} ms")
+        if s["n"] and s["slow_p95_ms"] > GOALS["p95_ms_max"]:
+            found.append(f"{chapter}: {explorer['name']} {part} p95 {s['slow_p95_ms']} ms")
+    return found
+
+
+def rows(chapter: str, explorers: list[dict]) -> list[list]:
+    """Table rows: raw wall-clock figures, then normalised wall and CPU figures."""
+    out = []
+    for e in explorers:
+        a, f, c, cf = e["all"], e["first_visits"], e["cpu_all"], e["cpu_first_visits"]
+        out.append(
+            [chapter, e["name"], e["states"], a["n"], a["median_ms"], a["p95_ms"],
+             a.get("slow_median_ms"), a.get("slow_p95_ms"), f["n"], f.get("slow_median_ms"),
+             f.get("slow_p95_ms"), c.get("slow_median_ms"), c.get("slow_p95_ms"),
+             cf.get("slow_median_ms"), cf.get("slow_p95_ms")]
+        )  # fmt: skip
+    return out
+
+
+HEADER = ["ch", "explorer", "states", "moves", "median", "p95", "slow median", "slow p95",
+          "first visits", "slow median", "slow p95", "cpu slow median", "cpu slow p95",
+          "cpu first median", "cpu first p95"]  # fmt: skip
+
+
+def run(path: Path, updates: int) -> list[dict]:
+    """Execute one chapter in a fresh kernel and time its explorers (raw records)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(TIMING_CELL.replace("__UPDATES__", str(updates)))
+    )
+    NotebookClient(
+        notebook, timeout=900, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()  # fmt: skip
+    for output in notebook.cells[-1].outputs:
+        for line in "".join(output.get("text", "")).splitlines():
+            if line.startswith("DLCOURSE_EXPLORERS "):
+                return json.loads(line.removeprefix("DLCOURSE_EXPLORERS "))
+    return []
+
+
+def main() -> int:
+    from bench_course import table
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", nargs="*", default=["04", "06", "10"])
+    parser.add_argument("--updates", type=int, default=40, help="moves per explorer")
+    parser.add_argument("--json", type=Path, help="also write the JSON result here")
+    args = parser.parse_args()
+    chapters = sorted(
+        p
+        for p in (ROOT / "chapters").glob("*.ipynb")
+        if any(p.name.startswith(c) for c in args.chapters)
+    )
+    loop = calibration()
+    print(
+        f"calibration: 10M-iteration loop {loop['wall_seconds']} s here ({loop['cpu_seconds']} s "
+        f"CPU), {SLOW_LOOP_SECONDS} s on the slow machine; slow = measured x "
+        f"{SLOW_LOOP_SECONDS / loop['wall_seconds']:.2f} (wall), "
+        f"x {SLOW_LOOP_SECONDS / loop['cpu_seconds']:.2f} (CPU)",
+        flush=True,
+    )
+    result, missed, table_rows = {"calibration": loop, "chapters": {}}, [], []
+    for path in chapters:
+        explorers = [summarise(e, loop) for e in run(path, args.updates)]
+        result["chapters"][path.stem] = explorers
+        table_rows += rows(path.stem[:2], explorers)
+        missed += [m for e in explorers for m in misses(path.stem[:2], e)]
+        print(f"  {path.stem}: {len(explorers)} explorers timed", flush=True)
+    loop_after = calibration()
+    print(f"calibration again after the runs: {loop_after} (a change shows a change of load)")
+    print("milliseconds per update; 'slow' = normalised to the slow machine of issue 18")
+    print(table(table_rows, HEADER))
+    result["calibration_after"] = loop_after
+    result["misses"] = missed
+    print("goals (normalised: median < 100 ms, p95 < 200 ms): "
+          + ("all met" if not missed else "MISSED: " + "; ".join(missed)))  # fmt: skip
+    line = json.dumps(result)
+    print(line)
+    if args.json:
+        args.json.write_text(line + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
