@@ -1,8 +1,11 @@
 """The book as readers meet it: the built website with no network, and JupyterLab.
 
 These tests drive Debian's Chromium with Playwright for Python. They read the site that
-README's set-up command builds into ``_build/html``. Outside CI they skip, saying why, when
-Chromium or the built site is missing; in CI (``CI=true``) a missing piece is a failure.
+README's set-up command builds into ``_build/html`` (or the one the environment variable
+``DLCOURSE_SITE`` names, such as a scratch build's ``<path-output>/_build/html``). Outside CI
+they skip, saying why, when Chromium or the built site is missing; in CI (``CI=true``) a
+missing piece is a failure. The accessibility tests run axe-core (``axe-playwright-python``)
+on every page and read every image's alternative text.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+SITE = Path(os.environ.get("DLCOURSE_SITE", ROOT / "_build" / "html"))
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -177,6 +180,62 @@ def test_every_explorer_control_shows_the_matching_figure(browser, site, name):
                 assert str(state) != before, f"control {k} of explorer {e} did not move"
                 _assert_shows(explorer, state)
         assert page.errors == [], page.errors
+    finally:
+        page.close()
+
+
+# axe-core's rule sets for WCAG 2.0 and 2.1, levels A and AA
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SEVERE = ("serious", "critical")
+
+
+def _wait_for_maths(page) -> None:
+    """Let MathJax finish typesetting (the labels of explorer controls are maths too)."""
+    page.wait_for_function(
+        "() => window.MathJax === undefined || (MathJax.startup && MathJax.startup.promise)",
+        timeout=30_000,
+    )
+    page.evaluate("async () => { if (window.MathJax) { await MathJax.startup.promise; } }")
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_page_has_no_serious_accessibility_violations(browser, site, name):
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _missing("axe-playwright-python is not installed: `pip install -r requirements.txt`")
+    page = OfflinePage(browser, (site / f"{name}.html").as_uri())
+    try:
+        _wait_for_maths(page.page)
+        violations = Axe().run(page.page, options=AXE_OPTIONS).response["violations"]
+        severe = [
+            f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']}; first at "
+            f"{v['nodes'][0]['target']}"
+            for v in violations
+            if v["impact"] in SEVERE
+        ]
+        assert severe == [], "\n".join(severe)
+    finally:
+        page.close()
+
+
+FILE_NAME = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_every_image_says_what_it_shows(browser, site, name):
+    """An image's alternative text is what a screen reader reads out: not a file name."""
+    page = OfflinePage(browser, (site / f"{name}.html").as_uri())
+    try:
+        images = page.page.eval_on_selector_all(
+            "main img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])"
+        )
+        bad = [
+            (src[:60], alt)
+            for src, alt in images
+            if not (alt or "").strip() or FILE_NAME.match(alt.strip())
+        ]
+        assert bad == [], f"{len(bad)} of {len(images)} images lack a description: {bad}"
     finally:
         page.close()
 
