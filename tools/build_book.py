@@ -29,7 +29,7 @@ from jupyter_cache import get_cache
 from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
 
 from dlcourse.reproducibility import WORKERS_ENV, fair_thread_count
-from dlcourse.static_explorer import ENV_VAR as STATIC_EXPLORERS  # what dlcourse.sphinxext sets
+from dlcourse.widgets import PRECOMPUTED_ENV as STATIC_EXPLORERS  # what dlcourse.sphinxext sets
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
