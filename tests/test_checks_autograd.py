@@ -73,6 +73,12 @@ def keeps_grads(parameters, lr):
             p -= lr * p.grad
 
 
+def rebinds(parameters, lr):
+    with torch.no_grad():
+        for p in parameters:
+            p = p - lr * p.grad  # the mistake under test: a new tensor, named p
+
+
 def without_no_grad(parameters, lr):
     for p in parameters:
         p -= lr * p.grad
@@ -86,7 +92,9 @@ def without_no_grad(parameters, lr):
         (uphill, "uphill"),
         (keeps_grads, "still there"),
         (without_no_grad, "raised RuntimeError"),
-        (skeleton, "Not yet"),
+        (skeleton, "did not change"),
+        (rebinds, "did not change"),
+        ("not a function", "should be a function"),
     ],
 )
 def test_sgd_step(step, phrase):

@@ -13,8 +13,6 @@ def _sig(x):
 
 
 def _torch_run(fn):  # hand the learner's function tensors made from the (copied) arrays
-    if not callable(fn):
-        return fn
 
     def run(*args):
         import torch
@@ -28,7 +26,7 @@ def _torch_run(fn):  # hand the learner's function tensors made from the (copied
 def check_standardize(standardize):
     """``standardize(X)``: each column of a float64 tensor to mean 0, population std 1."""
     rng = np.random.default_rng(7)
-    cases = [(rng.normal(3, 2, (6, 3)),), (rng.normal(-1, 5, (4, 2)),)]
+    cases = [(rng.normal(3, 2, (4, 3)),), (rng.normal(-1, 5, (3, 2)),)]
     mistakes = [
         (
             lambda X: (X - X.mean(0)) / X.std(0, ddof=1),
@@ -43,7 +41,7 @@ def check_standardize(standardize):
         (lambda X: X - X.mean(0), "you subtracted the mean but did not divide by the std."),
     ]
     return check_function(
-        _torch_run(standardize),
+        _torch_run(standardize) if callable(standardize) else standardize,
         lambda X: (X - X.mean(0)) / X.std(0),
         cases,
         name="standardize",
@@ -52,43 +50,47 @@ def check_standardize(standardize):
     )
 
 
-def _sgd_run(fn):  # two parameters with gradients; report their values and gradients after
-    if not callable(fn):
-        return fn
+_W, _DW, _B, _DB = (np.random.default_rng(8).normal(size=n) for n in [(3, 2), (3, 2), 3, 3])
 
-    def run(W, dW, b, db, lr):
-        import torch
 
-        params = [torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)]
-        params[0].grad, params[1].grad = torch.tensor(dW), torch.tensor(db)
-        fn(params, lr)
-        grads = [np.zeros(p.shape) if p.grad is None else p.grad.numpy() for p in params]
-        return tuple(p.detach().numpy() for p in params) + tuple(grads)
-
-    return run
+def _sgd(new_W, new_b, grad_W, grad_b):  # what a step computes, from lr
+    return lambda lr: (new_W(lr), new_b(lr), grad_W, grad_b)
 
 
 def check_sgd_step(sgd_step):
     """``sgd_step(parameters, lr)``: update each parameter in place, then clear its gradient."""
-    rng = np.random.default_rng(8)
-    cases = [(*rng.normal(size=(2, 3, 2)), *rng.normal(size=(2, 3)), lr) for lr in (0.1, 0.5)]
+
+    def run(lr):  # two parameters with gradients; their values and gradients after the step
+        import torch
+
+        params = [torch.tensor(_W, requires_grad=True), torch.tensor(_B, requires_grad=True)]
+        params[0].grad, params[1].grad = torch.tensor(_DW), torch.tensor(_DB)
+        sgd_step(params, lr)
+        grads = [np.zeros(p.shape) if p.grad is None else p.grad.numpy() for p in params]
+        return tuple(p.detach().numpy() for p in params) + tuple(grads)
+
+    down_W, down_b = (lambda lr: _W - lr * _DW), (lambda lr: _B - lr * _DB)
     mistakes = [
         (
-            lambda W, dW, b, db, lr: (W + lr * dW, b + lr * db, 0 * W, 0 * b),
+            _sgd(lambda lr: _W, lambda lr: _B, _DW, _DB),
+            "the parameters did not change. Update them in place (`p -= lr * p.grad`): "
+            "`p = p - ...` only gives the name p to a new tensor.",
+        ),
+        (
+            _sgd(lambda lr: _W + lr * _DW, lambda lr: _B + lr * _DB, 0 * _W, 0 * _B),
             "you stepped uphill: subtract lr * grad.",
         ),
         (
-            lambda W, dW, b, db, lr: (W - lr * dW, b - lr * db, dW, db),
-            "the update is right, but "
-            "the gradients are still there: `backward` would add the next ones to them. Set "
-            "`p.grad = None` (or `p.grad.zero_()`).",
+            _sgd(down_W, down_b, _DW, _DB),
+            "the update is right, but the gradients are still there: `backward` would add the "
+            "next ones to them. Set `p.grad = None` (or `p.grad.zero_()`).",
         ),
     ]
     return check_function(
-        _sgd_run(sgd_step),
-        lambda W, dW, b, db, lr: (W - lr * dW, b - lr * db, 0 * W, 0 * b),
-        cases,
-        name="sgd_step",
+        run if callable(sgd_step) else sgd_step,
+        _sgd(down_W, down_b, 0 * _W, 0 * _B),
+        [(0.1,), (0.5,)],
+        name="sgd_step(parameters, lr) with lr",
         mistakes=mistakes,
         hint="inside `with torch.no_grad():`, `p -= lr * p.grad` changes the parameter itself.",
     )
