@@ -18,7 +18,10 @@ per topic (``neurons``, ``activations``, ``networks``, ...). Import them from he
 
 from ._core import CheckResult, check_function
 from .activations import check_elu_grad, check_maxout_weights, check_softmax
-from .autograd import check_sgd_step, check_standardize, check_value_mul, check_value_sigmoid
+from .autograd import check_sgd_step as check_sgd_step
+from .autograd import check_standardize as check_standardize
+from .autograd import check_value_mul as check_value_mul
+from .autograd import check_value_sigmoid as check_value_sigmoid
 from .backprop import check_linear_backward, check_numerical_gradient, check_sigmoid_backward
 from .classification import check_cross_entropy, check_logsumexp, check_softmax_cross_entropy_grad
 from .cnn import (
@@ -77,14 +80,10 @@ __all__ = [
     "check_rnn_forward",
     "check_rnn_parameters",
     "check_rnn_step",
-    "check_sgd_step",
     "check_sigmoid_backward",
     "check_softmax",
     "check_softmax_cross_entropy_grad",
-    "check_standardize",
     "check_steps_per_epoch",
     "check_steps_to_converge",
-    "check_value_mul",
-    "check_value_sigmoid",
     "check_weighted_sum",
 ]
