@@ -22,6 +22,10 @@ here: ``from dlcourse.checks import check_weighted_sum``.
 
 from ._core import CheckResult, check_function
 from .activations import check_elu_grad, check_maxout_weights, check_softmax
+from .autograd import check_sgd_step as check_sgd_step
+from .autograd import check_standardize as check_standardize
+from .autograd import check_value_mul as check_value_mul
+from .autograd import check_value_sigmoid as check_value_sigmoid
 from .backprop import check_linear_backward, check_numerical_gradient, check_sigmoid_backward
 from .classification import check_cross_entropy, check_logsumexp, check_softmax_cross_entropy_grad
 from .cnn import (
