@@ -38,12 +38,14 @@ from .neurons import (
     check_perceptron_predict,
     check_weighted_sum,
 )
+from .practice import check_batch_norm_train, check_early_stopping_epoch, check_he_std
 from .regularization import check_dropout, check_dropout_backward, check_dropout_scale
 from .rnn import check_clip_grad_norm, check_rnn_forward, check_rnn_parameters, check_rnn_step
 from .training import check_minibatches, check_nesterov_step, check_steps_per_epoch
 
 __all__ = [
     "CheckResult",
+    "check_batch_norm_train",
     "check_binary_cross_entropy_with_logits",
     "check_clip_grad_norm",
     "check_confusion_matrix",
@@ -55,10 +57,12 @@ __all__ = [
     "check_dropout",
     "check_dropout_backward",
     "check_dropout_scale",
+    "check_early_stopping_epoch",
     "check_elu_grad",
     "check_forward_relu_network",
     "check_function",
     "check_gate_weights",
+    "check_he_std",
     "check_learn_angle",
     "check_linear_backward",
     "check_linear_regression_gradients",
