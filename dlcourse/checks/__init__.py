@@ -22,10 +22,7 @@ here: ``from dlcourse.checks import check_weighted_sum``.
 
 from ._core import CheckResult, check_function
 from .activations import check_elu_grad, check_maxout_weights, check_softmax
-from .autograd import check_sgd_step as check_sgd_step
-from .autograd import check_standardize as check_standardize
-from .autograd import check_value_mul as check_value_mul
-from .autograd import check_value_sigmoid as check_value_sigmoid
+from .autograd import check_sgd_step, check_standardize, check_value_mul, check_value_sigmoid
 from .backprop import check_linear_backward, check_numerical_gradient, check_sigmoid_backward
 from .classification import check_cross_entropy, check_logsumexp, check_softmax_cross_entropy_grad
 from .cnn import (
@@ -46,22 +43,26 @@ from .neurons import (
     check_perceptron_predict,
     check_weighted_sum,
 )
+from .practice import check_batch_norm_train, check_early_stopping_epoch, check_he_std
 from .regularization import check_dropout, check_dropout_backward, check_dropout_scale
 from .rnn import check_clip_grad_norm, check_rnn_forward, check_rnn_parameters, check_rnn_step
 from .training import check_minibatches, check_nesterov_step, check_steps_per_epoch
 
 # fmt: off
 __all__ = [
-    "CheckResult", "check_binary_cross_entropy_with_logits", "check_clip_grad_norm",
-    "check_confusion_matrix", "check_conv2d_single", "check_conv_parameters",
-    "check_count_parameters", "check_cross_entropy", "check_divergence_threshold", "check_dropout",
-    "check_dropout_backward", "check_dropout_scale", "check_elu_grad",
-    "check_forward_relu_network", "check_function", "check_gate_weights", "check_learn_angle",
-    "check_linear_backward", "check_linear_regression_gradients", "check_logsumexp",
-    "check_max_pool", "check_maxout_weights", "check_mean_squared_error", "check_minibatches",
-    "check_mlp_forward", "check_nesterov_step", "check_numerical_gradient", "check_output_size",
+    "CheckResult", "check_batch_norm_train", "check_binary_cross_entropy_with_logits",
+    "check_clip_grad_norm", "check_confusion_matrix", "check_conv2d_single",
+    "check_conv_parameters", "check_count_parameters", "check_cross_entropy",
+    "check_divergence_threshold", "check_dropout", "check_dropout_backward", "check_dropout_scale",
+    "check_early_stopping_epoch", "check_elu_grad", "check_forward_relu_network", "check_function",
+    "check_gate_weights", "check_he_std", "check_learn_angle", "check_linear_backward",
+    "check_linear_regression_gradients", "check_logsumexp", "check_max_pool",
+    "check_maxout_weights", "check_mean_squared_error", "check_minibatches", "check_mlp_forward",
+    "check_nesterov_step", "check_numerical_gradient", "check_output_size",
     "check_perceptron_epoch", "check_perceptron_predict", "check_rnn_forward",
-    "check_rnn_parameters", "check_rnn_step", "check_sigmoid_backward", "check_softmax",
-    "check_softmax_cross_entropy_grad", "check_steps_per_epoch", "check_steps_to_converge",
+    "check_rnn_parameters", "check_rnn_step", "check_sgd_step", "check_sigmoid_backward",
+    "check_softmax", "check_softmax_cross_entropy_grad", "check_standardize",
+    "check_steps_per_epoch", "check_steps_to_converge", "check_value_mul", "check_value_sigmoid",
     "check_weighted_sum",
 ]
+# fmt: on
