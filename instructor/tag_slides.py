@@ -17,7 +17,8 @@ The rules, first match wins:
 1. a cell tagged ``slides-manual`` keeps whatever slideshow metadata it has (set it in
    JupyterLab's property inspector *and* add the tag, or the next run overwrites it);
 2. ``skip``: cells tagged ``remove-cell``, the setup heading and the setup cell, exercise
-   stubs (``...  # your code here``) and solutions (``# Solution``);
+   stubs (``...  # your code here``, or any code cell followed by a solution) and solutions
+   (``# Solution``);
 3. ``slide``: the title cell (``# ``, with the learning objectives) and every ``## `` heading
    cell (sections, the exercises, the summary);
 4. ``subslide``: every ``### `` heading cell, and every cell that shows a figure or an
@@ -43,7 +44,7 @@ SETUP_MARKER = "google.colab"  # the setup cell installs the course package on C
 STUB_MARKER = "# your code here"
 SOLUTION_MARKER = "# Solution"
 
-__all__ = ["slide_type", "tag_notebook", "main"]
+__all__ = ["main", "slide_type", "tag_notebook"]
 
 
 def _source(cell) -> str:
@@ -55,9 +56,10 @@ def _tags(cell) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def slide_type(cell, index: int) -> str | None:
-    """The slide type the rules give ``cell`` (the ``index``-th of its notebook).
+def slide_type(cell, index: int, next_cell=None) -> str | None:
+    """The slide type the rules give ``cell``, the ``index``-th of its notebook.
 
+    ``next_cell`` is the cell after it (an exercise's stub is followed by its solution).
     ``None`` means "leave as it is" (a manually tagged cell).
     """
     if MANUAL_TAG in _tags(cell):
@@ -70,6 +72,7 @@ def slide_type(cell, index: int) -> str | None:
             or SETUP_MARKER in source
             or STUB_MARKER in source
             or source.startswith(SOLUTION_MARKER)
+            or (next_cell is not None and _source(next_cell).startswith(SOLUTION_MARKER))
         ):
             return "skip"
         if "hide-input" in _tags(cell) or re.search(r"\bexplore\(", source):
@@ -91,8 +94,9 @@ def slide_type(cell, index: int) -> str | None:
 def tag_notebook(nb: dict) -> int:
     """Set the slideshow metadata of every cell of ``nb`` in place; return how many changed."""
     changed = 0
-    for index, cell in enumerate(nb["cells"]):
-        wanted = slide_type(cell, index)
+    cells = nb["cells"]
+    for index, cell in enumerate(cells):
+        wanted = slide_type(cell, index, cells[index + 1] if index + 1 < len(cells) else None)
         if wanted is None:
             continue
         metadata = cell.setdefault("metadata", {})
