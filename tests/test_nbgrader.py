@@ -116,24 +116,35 @@ def test_an_answer_keeps_the_stub_and_drops_the_illustration():
 # ---------------------------------------------------------------- the real nbgrader
 
 
-def _nbgrader(course: Path, *args: str) -> None:
+def _nbgrader(courses: list[Path], *args: str) -> None:
+    """Run ``nbgrader *args`` in each course folder, all at once (one process each)."""
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")  # this checkout
     env["MPLBACKEND"] = "Agg"
-    result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "[ERROR]" not in result.stderr and "| ERROR]" not in result.stderr, result.stderr[-3000:]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=course,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for course in courses
+    ]
+    for run in runs:
+        out, err = run.communicate()
+        assert run.returncode == 0, out[-3000:] + err[-3000:]
+        assert "| ERROR]" not in err, err[-3000:]
+
+
+STUDENTS = {"solutions": "source", "untouched": "release"}
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
+    """One course folder per student, graded side by side; ``{student: folder}``."""
     if importlib.util.find_spec("nbgrader") is None:
         message = "nbgrader is not installed: `pip install -r requirements-instructor.txt`"
         if IN_CI:
@@ -141,28 +152,28 @@ def course(tmp_path_factory):
         pytest.skip(message)
     wanted = os.environ.get("DLCOURSE_NBGRADER_CHAPTERS", "")
     chapters = [p for p in CHAPTERS if not wanted or p.stem[:2] in wanted.split(",")]
-    course = tmp_path_factory.mktemp("nbgrader_course")
-    make_nbgrader.make_course(chapters, course)
+    courses = {student: tmp_path_factory.mktemp(f"course_{student}") for student in STUDENTS}
+    for folder in courses.values():
+        make_nbgrader.make_course(chapters, folder)
     start = time.perf_counter()
-    _nbgrader(course, "generate_assignment", "--assignment=*")
-    for path in chapters:
-        a = path.stem
-        for student, folder in [("solutions", "source"), ("untouched", "release")]:
-            target = course / "submitted" / student / a
+    _nbgrader(list(courses.values()), "generate_assignment", "--assignment=*")
+    for student, folder in courses.items():
+        for path in chapters:
+            target = folder / "submitted" / student / path.stem
             target.mkdir(parents=True)
-            shutil.copy(course / folder / a / path.name, target / path.name)
-    _nbgrader(course, "autograde", "--assignment=*", "--create")
+            shutil.copy(folder / STUDENTS[student] / path.stem / path.name, target / path.name)
+    _nbgrader(list(courses.values()), "autograde", "--assignment=*", "--create")
     print(f"\nnbgrader: {len(chapters)} chapters graded in {time.perf_counter() - start:.0f} s")
-    return course, chapters
+    return courses, chapters
 
 
-def _scores(course: Path, chapters: list[Path]) -> dict:
+def _scores(courses: dict[str, Path], chapters: list[Path]) -> dict:
     from nbgrader.api import Gradebook
 
     scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for path in chapters:
-            for student in ("solutions", "untouched"):
+    for student, course in courses.items():
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            for path in chapters:
                 submission = gradebook.find_submission(path.stem, student)
                 (nb,) = submission.notebooks
                 scores[path.stem, student] = {
@@ -176,7 +187,8 @@ def _scores(course: Path, chapters: list[Path]) -> dict:
 
 def test_released_notebooks_hold_no_solution(course):
     """Each answer cell is released as the book's stub; each written answer is blank."""
-    course_dir, chapters = course
+    courses, chapters = course
+    course_dir = courses["untouched"]
     for path in chapters:
         text = (course_dir / "release" / path.stem / path.name).read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
@@ -195,8 +207,8 @@ def test_released_notebooks_hold_no_solution(course):
 
 
 def test_solutions_score_full_marks_and_untouched_notebooks_zero(course):
-    course_dir, chapters = course
-    scores = _scores(course_dir, chapters)
+    courses, chapters = course
+    scores = _scores(courses, chapters)
     print("\nchapter                          solutions (auto)  untouched (auto + written)")
     for path in chapters:
         solved, untouched = scores[path.stem, "solutions"], scores[path.stem, "untouched"]
