@@ -148,7 +148,7 @@ def slides_notebook(nb, bib: dict[str, tuple[str, str]] | None = None):
         elif cell.cell_type == "code":
             explorer = any('class="dlx"' in str(out.get("data", {})) for out in cell.outputs)
             if tags & HIDDEN_INPUT_TAGS or explorer:
-                cell.transient = {"remove_source": True}
+                cell.metadata["transient"] = {"remove_source": True}  # as nbconvert does
             if "remove-output" in tags:
                 cell.outputs = []
         cells.append(cell)
