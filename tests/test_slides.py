@@ -230,11 +230,11 @@ def test_deck_has_the_chapter_and_no_solutions(decks, path):
     assert "{term}" not in deck and "{cite" not in deck
 
 
-def test_chapter_pages_link_to_their_deck(decks):
-    for path in CHAPTERS:
-        page = (SITE / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
-        assert f'href="../slides/{path.stem}.html"' in page, path.stem
-        assert (decks / f"{path.stem}.html").exists()
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_page_links_to_its_deck(decks, path):
+    page = (SITE / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    assert f'<a href="../slides/{path.stem}.html"' in page
+    assert (decks / f"{path.stem}.html").exists()
 
 
 def test_build_reuses_the_cache(tmp_path):
