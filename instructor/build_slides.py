@@ -75,14 +75,14 @@ def executed_notebook(path: Path, cache, *, execute_missing: bool = False, timeo
     except KeyError:
         if not execute_missing:
             raise NotCachedError(path.name) from None
-    import os
-
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.executors.utils import single_nb_execution
 
-    from dlcourse.static_explorer import ENV_VAR
+    from dlcourse import sphinxext
 
-    os.environ[ENV_VAR] = "1"  # the kernel inherits it: explorers become static HTML/JS
+    # the book build's own switch (it sets the environment variable the kernel inherits):
+    # explorers become precomputed HTML/JS, as on the website
+    sphinxext.setup(None)
     print(f"  executing {path.name} into the cache (once)", flush=True)
     result = single_nb_execution(
         nb, cwd=str(path.parent), allow_errors=False, timeout=timeout, meta_override=True
