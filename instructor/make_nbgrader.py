@@ -115,11 +115,11 @@ def _lines(source: str, first: int, last: int) -> list[str]:
 def _answer_source(stub: str, solution: str) -> tuple[str, list[str]]:
     """The answer cell's source, and the checker calls of the stub.
 
-    Each stub function keeps its ``def`` line(s); its ``...`` body becomes the solution's
-    body between the solution markers. Solution lines outside those functions (prints and
-    asserts that use the chapter's variables) are left out: they are the book's
-    illustration, not the answer. A stub of another shape (values to change) keeps its lines,
-    and the solution's lines follow them in the solution region.
+    The stub stays as it is, without its checker calls, and the ``...`` body of each of its
+    functions becomes the solution's body between the solution markers. Solution lines
+    outside those functions (prints and asserts that use the chapter's variables) are left
+    out: they are the book's illustration, not the answer. A stub of another shape (values
+    to change) keeps its lines, and the solution's lines follow them in the solution region.
     """
     stub_tree, solution_tree = ast.parse(stub), ast.parse(solution)
     checks = [ast.get_source_segment(stub, s) for s in stub_tree.body if _is_checker_call(s)]
@@ -131,17 +131,22 @@ def _answer_source(stub: str, solution: str) -> tuple[str, list[str]]:
         given = [_with_comment(stub, s) for s in stub_tree.body if not _is_checker_call(s)]
         body = [_with_comment(solution, s) for s in solution_tree.body if not _is_checker_call(s)]
         return "\n".join([*given, "### BEGIN SOLUTION", *body, "### END SOLUTION"]), checks
-    parts = []
+    lines = stub.splitlines()
+    replace = {}  # line number of a stub's `...` -> the solution region in its place
     for function in functions:
         body_line = function.body[0].lineno
-        header = _lines(stub, function.lineno, body_line - 1)
-        indent = re.match(r"\s*", _lines(stub, body_line, body_line)[0]).group(0)
+        indent = re.match(r"\s*", lines[body_line - 1]).group(0)
         solved_function = solved[function.name]
         body = _lines(solution, solved_function.body[0].lineno, solved_function.end_lineno)
-        parts.append(
-            "\n".join([*header, f"{indent}### BEGIN SOLUTION", *body, f"{indent}### END SOLUTION"])
-        )
-    return "\n\n\n".join(parts), checks
+        replace[body_line] = [f"{indent}### BEGIN SOLUTION", *body, f"{indent}### END SOLUTION"]
+    dropped = {
+        n for s in stub_tree.body if _is_checker_call(s) for n in range(s.lineno, s.end_lineno + 1)
+    }
+    answer = []
+    for number, line in enumerate(lines, start=1):
+        if number not in dropped:
+            answer += replace.get(number, [line])
+    return "\n".join(answer).rstrip(), checks
 
 
 def _with_comment(source: str, statement: ast.stmt) -> str:

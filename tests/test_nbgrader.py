@@ -89,10 +89,10 @@ def test_every_exercise_becomes_a_graded_cell(path):
 
 
 def test_an_answer_keeps_the_stub_and_drops_the_illustration():
-    stub = "def area(w, h):\n    ...  # your code here\n\n\ncheck_area(area)\n"
+    stub = "def area(w, h):\n    ...  # your code here\n\n\nShape.area = area\ncheck_area(area)\n"
     solution = (
         "# Solution\ndef area(w, h):\n    return w * h   # width times height\n\n\n"
-        "print(area(2, 3))\ncheck_area(area)\n"
+        "Shape.area = area\nprint(area(2, 3))\ncheck_area(area)\n"
     )
     nb = {
         "cells": [
@@ -105,7 +105,7 @@ def test_an_answer_keeps_the_stub_and_drops_the_illustration():
     answer, test = converted["cells"]
     assert _source(answer) == (
         "def area(w, h):\n    ### BEGIN SOLUTION\n    return w * h   # width times height\n"
-        "    ### END SOLUTION"
+        "    ### END SOLUTION\n\n\nShape.area = area"
     )
     assert _source(test) == (
         "result = check_area(area)\n"
