@@ -55,6 +55,8 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # the book's limit per cell (_config.yml: execute.timeout); chapter 13 trains a CNN
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
+# a busy grading machine may flush a cell's output late: wait for it (nbclient waits 4 s)
+c.Execute.iopub_timeout = 120
 """
 
 __all__ = ["CODE_POINTS", "QUESTION_POINTS", "convert_notebook", "make_course"]
