@@ -134,6 +134,20 @@ def _plain_myst(text: str, bib: dict[str, tuple[str, str]]) -> str:
     return re.sub(r"\{(?:ref|numref|doc)\}`([^`<]+?)(?:\s*<[^`]+>)?`", r"\1", text)
 
 
+def _split_at_headings(text: str) -> list[str]:
+    """``text`` cut before every ``##``/``###`` heading after its first line (not in code)."""
+    parts, current, fenced = [], [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if current and not fenced and re.match(r"#{2,3} ", line):
+            parts.append("\n".join(current).strip())
+            current = []
+        current.append(line)
+    parts.append("\n".join(current).strip())
+    return [p for p in parts if p] or [""]
+
+
 def slides_notebook(nb, bib: dict[str, tuple[str, str]] | None = None):
     """A copy of an executed chapter, ready for nbconvert's slides exporter."""
     bib = _bibliography() if bib is None else bib
@@ -145,6 +159,17 @@ def slides_notebook(nb, bib: dict[str, tuple[str, str]] | None = None):
             continue
         if cell.cell_type == "markdown":
             cell.source = _plain_myst(ANSWER.sub("", cell.source), bib)
+            first, *parts = _split_at_headings(cell.source)
+            cell.source = first
+            cells.append(cell)
+            for part in parts:
+                kind = "slide" if part.startswith("## ") else "subslide"
+                cells.append(
+                    nbformat.v4.new_markdown_cell(
+                        part, metadata={"slideshow": {"slide_type": kind}}
+                    )
+                )
+            continue
         elif cell.cell_type == "code":
             explorer = any('class="dlx"' in str(out.get("data", {})) for out in cell.outputs)
             if tags & HIDDEN_INPUT_TAGS or explorer:

@@ -25,7 +25,9 @@ The rules, first match wins:
    explorer (code cells tagged ``hide-input`` or calling ``explore(``), so that each main
    figure gets a slide of its own;
 5. ``notes``: prose cells without a heading longer than :data:`NOTES_CHARS` characters:
-   they go to the speaker notes (press ``s`` in a deck);
+   they go to the speaker notes (press ``s`` in a deck). A prose cell with a ``##``/``###``
+   heading further down stays on the slide; ``build_slides.py`` starts a new slide at the
+   heading;
 6. everything else continues the current slide (``-``).
 """
 
@@ -86,6 +88,8 @@ def slide_type(cell, index: int, next_cell=None) -> str | None:
         return "slide"
     if first_line.startswith("### "):
         return "subslide"
+    if re.search(r"^#{2,3} ", source, re.M):  # a section starts inside: the build splits it
+        return "-"
     if len(source) > NOTES_CHARS:
         return "notes"
     return "-"

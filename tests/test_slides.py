@@ -101,7 +101,7 @@ def test_every_deck_plan_is_a_lecture(path):
     shown = [c for c in cells if _slide_type(c) not in ("skip", "notes")]
     starts = [c for c in shown if _slide_type(c) in ("slide", "subslide")]
     assert len(starts) >= 8, f"only {len(starts)} slides"
-    assert any(_source(c).startswith("## Summary") for c in starts), "no summary slide"
+    assert any(re.search(r"^## Summary", _source(c), re.M) for c in shown), "no summary"
     explorers = [c for c in cells if _is_explorer(c)]
     assert explorers, "every chapter has an explorer"
     assert all(_slide_type(c) == "subslide" for c in explorers), "an explorer is not shown"
@@ -182,6 +182,13 @@ def test_slides_notebook_drops_answers_hidden_inputs_and_myst_roles():
     assert "A neuron and Rosenblatt (1958), (McCulloch and Pitts, 1943)." in text
     assert slides.cells[1].metadata["transient"] == {"remove_source": True}
     assert len(slides.cells) == 2
+    nb.cells = [nbformat.v4.new_markdown_cell("Text.\n\n## Summary\n\n- a\n\n### More\n\nb")]
+    parts = build_slides.slides_notebook(nb).cells
+    assert [c.source.splitlines()[0] for c in parts] == ["Text.", "## Summary", "### More"]
+    assert [c.metadata.get("slideshow", {}).get("slide_type") for c in parts[1:]] == [
+        "slide",
+        "subslide",
+    ]
 
 
 def test_an_uncached_chapter_is_reported_not_executed(tmp_path):
