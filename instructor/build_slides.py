@@ -210,8 +210,9 @@ def _copy_assets(out: Path) -> None:
     mathjax = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
     (out / MATHJAX_DIR).mkdir(parents=True, exist_ok=True)
     shutil.copy2(mathjax / "tex-chtml.js", out / MATHJAX_DIR / "tex-chtml.js")
-    fonts = Path("output") / "chtml" / "fonts" / "woff-v2"
-    shutil.copytree(mathjax / fonts, out / MATHJAX_DIR / fonts, dirs_exist_ok=True)
+    # the fonts, and the TeX extensions MathJax loads on demand (\boldsymbol, ...)
+    for part in (Path("output") / "chtml" / "fonts" / "woff-v2", Path("input") / "tex"):
+        shutil.copytree(mathjax / part, out / MATHJAX_DIR / part, dirs_exist_ok=True)
 
 
 def count_slides(html: str) -> int:
