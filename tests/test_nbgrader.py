@@ -7,7 +7,7 @@ solution, that the solutions get every autograded point and that untouched noteb
 It executes every chapter twice (the autograder runs each submission), so it takes a few
 minutes. nbgrader is an instructor tool (``requirements-instructor.txt``): outside CI the test
 skips when it is missing; in CI (``CI=true``) that is a failure. ``DLCOURSE_NBGRADER_CHAPTERS``
-(e.g. ``01,13``) grades only those chapters, for a quick run while editing.
+(e.g. ``01,10a,13``) grades only those chapters, for a quick run while editing.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def course(tmp_path_factory):
             pytest.fail(f"{message} (required in CI)")
         pytest.skip(message)
     wanted = os.environ.get("DLCOURSE_NBGRADER_CHAPTERS", "")
-    chapters = [p for p in CHAPTERS if not wanted or p.stem[:2] in wanted.split(",")]
+    chapters = [p for p in CHAPTERS if not wanted or p.stem.split("_")[0] in wanted.split(",")]
     courses = {student: tmp_path_factory.mktemp(f"course_{student}") for student in STUDENTS}
     for folder in courses.values():
         make_nbgrader.make_course(chapters, folder)
