@@ -2,8 +2,8 @@
 mistake by name."""
 
 import numpy as np
-import pytest
 import torch
+from _checkers import table_test
 
 from dlcourse import checks
 
@@ -73,12 +73,7 @@ TABLE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("checker", "solution", "wrong"), TABLE, ids=lambda v: "")
-def test_checker_passes_a_solution_and_rejects_each_mistake_by_name(
-    checker, solution, wrong, checker_contract
-):
-    checker_contract.passes_and_fails(checker, solution, wrong)
-    checker_contract.never_raises(checker)
+test_checker_passes_a_solution_and_rejects_each_mistake_by_name = table_test(TABLE)
 
 
 def test_the_chapter_solution_that_nudges_x_in_place_passes():

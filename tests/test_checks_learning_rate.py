@@ -1,8 +1,8 @@
 """The learning-rate checkers pass independent solutions and reject each mistake by name."""
 
 import numpy as np
-import pytest
 import torch
+from _checkers import table_test
 
 from dlcourse import checks
 
@@ -47,13 +47,9 @@ TABLE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("checker", "solution", "wrong"), TABLE, ids=lambda v: "")
-def test_checker_passes_a_solution_and_rejects_each_mistake_by_name(
-    checker, solution, wrong, checker_contract, recwarn
-):
-    checker_contract.passes_and_fails(checker, solution, wrong)
-    checker_contract.never_raises(checker)
-    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+test_checker_passes_a_solution_and_rejects_each_mistake_by_name = table_test(
+    TABLE, no_runtime_warnings=True
+)
 
 
 def test_the_checker_is_protected_from_a_candidate_that_mutates_the_start():

@@ -1,9 +1,9 @@
 """The loss checkers pass solutions computed with PyTorch and reject each known mistake by name."""
 
 import numpy as np
-import pytest
 import torch
 import torch.nn.functional as F
+from _checkers import table_test
 
 from dlcourse import checks
 
@@ -49,12 +49,7 @@ TABLE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("checker", "solution", "wrong"), TABLE, ids=lambda v: "")
-def test_checker_passes_a_solution_and_rejects_each_mistake_by_name(
-    checker, solution, wrong, checker_contract
-):
-    checker_contract.passes_and_fails(checker, solution, wrong)
-    checker_contract.never_raises(checker)
+test_checker_passes_a_solution_and_rejects_each_mistake_by_name = table_test(TABLE)
 
 
 def test_gradients_as_lists_or_numpy_scalars_pass():
