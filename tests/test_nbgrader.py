@@ -24,19 +24,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from _instructor import IN_CI, load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "instructor" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_nbgrader = _load("make_nbgrader")
+make_nbgrader = load_script("make_nbgrader")
 CHAPTERS = make_nbgrader._toc_chapters()
 IDS = [path.stem for path in CHAPTERS]
 DETAILS = re.compile(r"<details>\s*<summary>\s*Answer", re.I)

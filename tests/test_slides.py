@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import copy
 import html
-import importlib.util
 import json
 import os
 import re
 from pathlib import Path
 
 import pytest
+from _instructor import IN_CI, load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = Path(os.environ.get("DLCOURSE_BUILD", ROOT / "_build"))
@@ -24,18 +24,10 @@ SITE = BUILD / "html"
 DECKS = SITE / "slides"
 CACHE = BUILD / ".jupyter_cache"
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "instructor" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tag_slides = _load("tag_slides")
-build_slides = _load("build_slides")
+tag_slides = load_script("tag_slides")
+build_slides = load_script("build_slides")
 CHAPTERS = build_slides.toc_chapters()
 IDS = [path.stem for path in CHAPTERS]
 
