@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_explorers  # noqa: E402 - the explorer-latency section (issue 18)
 from _calibrate import calibration, describe  # noqa: E402
-from bench_mnist import chapter_figures, classic_mnist_time_to  # noqa: E402
+from bench_mnist import chapter_figures, compare_with_classic  # noqa: E402
 
 GOALS = {
     "chapter_seconds_max": 60.0,
@@ -271,21 +271,12 @@ def main() -> int:
         if mnist["training_cost"] > GOALS["mnist_training_cost_max"]:
             misses.append(f"MNIST training cost {mnist['training_cost']}")
         if not args.skip_classic:
-            classic = classic_mnist_time_to(mnist["test_accuracy"], args.classic_epochs, 4)
+            classic = compare_with_classic(
+                mnist["test_accuracy"], training, args.classic_epochs, gflops
+            )
             mnist["classic_example"] = classic
             if classic["reached"]:
-                mnist["classic_over_chapter_time"] = round(classic["seconds"] / training, 1)
-                print(
-                    f"  the classic example needs {classic['seconds']:.0f} s (at {gflops:.1f} "
-                    f"GFLOP/s) to reach "
-                    f"{accuracy:.2f}%: {mnist['classic_over_chapter_time']}x the chapter's time"
-                )
-            else:
-                print(
-                    f"  the classic example did not reach {accuracy:.2f}% in "
-                    f"{args.classic_epochs} epochs ({classic['seconds']:.0f} s at "
-                    f"{gflops:.1f} GFLOP/s)"
-                )
+                mnist["classic_over_chapter_time"] = classic["over_chapter_time"]
         results["mnist"] = mnist
 
     print("\n== dlcourse.conv.conv2d against torch.nn.functional.conv2d", flush=True)
