@@ -4,8 +4,10 @@ A chapter writes a visible ``draw(ax, **values)`` that draws one state, and decl
 over *finite* sets of values, e.g. ``explore(draw, w=Slider(-2, 2, 0.5), b=Dropdown([0, 1]))``.
 Live (JupyterLab, Binder, Colab, nbval) it is an ipywidget; a state once drawn is kept as PNG
 bytes, and redraws run in a background thread that draws only the *latest* state asked for, so
-a fast-dragged slider never queues redraws. In :func:`precomputed_mode` (the book build) every
-state is drawn ahead of time into the kernel-free HTML of :mod:`dlcourse.static_explorer`.
+a fast-dragged slider never queues redraws. Once a reader moves a control, a low-priority
+process draws the states next to the one shown while the reader looks at it (see
+:class:`_Prefetch`). In :func:`precomputed_mode` (the book build) every state is drawn ahead of
+time into the kernel-free HTML of :mod:`dlcourse.static_explorer`.
 Figures use the object-oriented API: explorers never touch global matplotlib state.
 """
 
@@ -16,7 +18,9 @@ import inspect
 import io
 import itertools
 import math
+import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -305,6 +309,118 @@ class _Latest:
         self._idle.wait()
 
 
+# -- drawing ahead, while the reader looks ------------------------------------------------------
+
+
+class _Prefetch:
+    """Draw the states nearest the one shown in a forked, low-priority process (Linux only).
+
+    A reader mostly moves one control at a time, so the states that differ from the current one
+    in one control come first, then two, and so on. The child is a copy of the kernel made when
+    the reader first moves a control (the explorer, its data and its cached states included);
+    it draws with one torch thread at the lowest CPU priority, so it uses a core the kernel
+    leaves idle and yields to everything else. It sends each state's PNG back through a pipe,
+    follows the reader's moves, and stops when every state is drawn, when another explorer
+    starts drawing ahead, or when a cell runs (the kernel then needs the cores).
+    """
+
+    current: _Prefetch | None = None  # at most one per kernel
+
+    def __init__(self, explorer: Explorer, key: tuple) -> None:
+        if _Prefetch.current is not None:
+            _Prefetch.current.stop()
+        _Prefetch.current, self.explorer = self, explorer
+        self._conn, child = multiprocessing.Pipe()
+        with explorer._drawing:  # fork while no state is being drawn on this figure
+            self._process = multiprocessing.get_context("fork").Process(
+                target=self._draw_ahead, args=(explorer, key, child), daemon=True
+            )
+            self._process.start()
+        child.close()
+        self._receiver = threading.Thread(target=self._receive, daemon=True)
+        self._receiver.start()
+        _stop_when_a_cell_runs()
+
+    @staticmethod
+    def allowed() -> bool:
+        return sys.platform == "linux" and not precomputed_mode()
+
+    def move(self, key: tuple) -> None:
+        """The reader moved to ``key``: draw around it next."""
+        try:
+            self._conn.send(key)
+        except OSError:  # the child has finished
+            pass
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()  # the pipe then ends, and so does the receiving thread
+        if _Prefetch.current is self:
+            _Prefetch.current = None
+
+    def _receive(self) -> None:
+        with self._conn:
+            while True:
+                try:
+                    key, png = self._conn.recv()
+                except (EOFError, OSError):
+                    return
+                self.explorer._pngs.setdefault(key, png)
+                self.explorer._arrived(key)
+
+    @staticmethod
+    def _draw_ahead(explorer: Explorer, key: tuple, conn) -> None:
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        os.nice(19)
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # the kernel's streams are not ours
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(1)
+        RendererAgg.lock = threading.RLock()  # locks held by other threads at the fork
+        explorer._drawing = threading.RLock()
+        parent, keys = os.getppid(), [explorer._state(s)[1] for s in explorer.states()]
+        done = set(explorer._pngs) | {key}  # the kernel draws the state the reader is on
+        while os.getppid() == parent:
+            while conn.poll():
+                key = conn.recv()
+                done.add(key)
+            todo = [k for k in keys if k not in done]
+            if not todo:
+                return
+            nearest = min(todo, key=lambda k: _distance(k, key))
+            done.add(nearest)
+            try:
+                png = explorer.render(**dict(zip(explorer.controls, _values(explorer, nearest))))
+            except Exception:  # the kernel shows the error if the reader goes there
+                continue
+            conn.send((nearest, png))
+
+
+def _distance(a: tuple, b: tuple) -> tuple[int, int]:
+    """How far state ``a`` is from ``b``: controls that differ, then steps along them."""
+    return sum(i != j for i, j in zip(a, b)), sum(abs(i - j) for i, j in zip(a, b))
+
+
+def _values(explorer: Explorer, key: tuple) -> list:
+    return [c.values[i] for c, i in zip(explorer.controls.values(), key)]
+
+
+def _stop_when_a_cell_runs() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and _stop_prefetch not in shell.events.callbacks["pre_run_cell"]:
+        shell.events.register("pre_run_cell", _stop_prefetch)
+
+
+def _stop_prefetch(*_: Any) -> None:
+    if _Prefetch.current is not None:
+        _Prefetch.current.stop()
+
+
 # -- the explorer -----------------------------------------------------------------------------
 
 
@@ -354,7 +470,8 @@ class Explorer:
         self._pngs: dict[tuple, bytes] = {}  # state key -> PNG, for states already drawn
         self._layout: list | None = None  # axes positions shared by every state (see _place)
         self._widget, self._fields = None, {}
-        self._redraws, self._showing = _Latest(self._show), threading.Lock()
+        self._redraws, self._showing = _Latest(self._show), threading.Condition()
+        self._shown: tuple | None = None  # the key of the state the widget shows
 
     # -- states and rendering -------------------------------------------------------------
     @property
@@ -471,6 +588,7 @@ class Explorer:
             fields = {k: c.widget(k) for k, c in self.controls.items()}
             layout = widgets.Layout(max_width="100%", height="auto")
             self._image = widgets.Image(format="png", value=self.render(), layout=layout)
+            self._shown = self._state({})[1]
             self._error = widgets.HTML(value="")
             for field in fields.values():
                 field.observe(self._on_change, names="value")
@@ -488,6 +606,16 @@ class Explorer:
             self._show(state)
         else:  # drawn in the background; only the latest request waits
             self._redraws.request(state)
+        if _Prefetch.current is not None and _Prefetch.current.explorer is self:
+            _Prefetch.current.move(key)
+        elif _Prefetch.allowed() and len(self._pngs) < self.n_states:
+            _Prefetch(self, key)
+
+    def _arrived(self, key: tuple) -> None:
+        """A state drawn ahead arrived: show it if the reader is waiting for it."""
+        state, current = self._state({})
+        if current == key and self._shown != key:
+            self._show(state)
 
     def _show(self, state: dict) -> None:
         key = self._state(state)[1]
@@ -501,7 +629,12 @@ class Explorer:
                 return  # the reader has moved on: that state is shown or being drawn
             if png is not None:
                 self._image.value = png
-            self._error.value = error
+            self._error.value, self._shown = error, key
+            self._showing.notify_all()
+
+    def _wait_shown(self) -> None:
+        with self._showing:
+            self._showing.wait_for(lambda: self._shown == self._state({})[1])
 
     def set(self, **values: Any) -> None:
         """Move controls as a reader would, and wait until the figure shows the result."""
@@ -510,13 +643,13 @@ class Explorer:
             if key not in self.controls:
                 raise ValueError(f"explorer {self.name!r} has no control named {key!r}.")
             self._fields[key].value = self.controls[key].values[self.controls[key].index(value)]
-        self._redraws.wait()
+        self._wait_shown()
 
     @property
     def image(self) -> bytes:
         """The PNG bytes the live widget shows now."""
         self.widget  # noqa: B018 - built on first use
-        self._redraws.wait()
+        self._wait_shown()
         return bytes(self._image.value)
 
     def __repr__(self) -> str:

@@ -26,3 +26,22 @@ def rng():
     import numpy as np
 
     return np.random.default_rng(20240501)
+
+
+@pytest.fixture(autouse=True)
+def no_drawing_ahead(request, monkeypatch):
+    """Live explorers draw states ahead in a child process (dlcourse.widgets._Prefetch): off in
+    tests, which count draws, unless a test asks for the ``drawing_ahead`` fixture."""
+    if "drawing_ahead" not in request.fixturenames:
+        from dlcourse import widgets
+
+        monkeypatch.setattr(widgets._Prefetch, "allowed", staticmethod(lambda: False))
+
+
+@pytest.fixture
+def drawing_ahead():
+    """Let explorers draw ahead; stop the child process at the end."""
+    from dlcourse import widgets
+
+    yield widgets._Prefetch
+    widgets._stop_prefetch()

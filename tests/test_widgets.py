@@ -131,6 +131,50 @@ def test_a_state_drawn_once_is_not_drawn_again():
     assert calls[-1] == 3
 
 
+def test_states_near_the_readers_are_drawn_ahead_in_another_process(drawing_ahead):
+    calls = []
+
+    def draw(ax, a, b):
+        calls.append((a, b))
+        ax.plot([0, 1], [b, a])
+        ax.set_title(f"{a} {b}")
+
+    e = explore(draw, figsize=(2, 2), dpi=40, a=Slider(0, 4, 1, value=2), b=Dropdown([0, 1, 2]))
+    arrived = []
+    e._arrived = lambda key, show=e._arrived: (arrived.append(key), show(key))
+    e.set(a=3)  # the first move starts drawing ahead, around a=3, b=0
+    prefetch = drawing_ahead.current
+    assert prefetch is not None and prefetch.explorer is e
+    prefetch._process.join(timeout=120)
+    prefetch._receiver.join(timeout=120)
+    assert len(e._pngs) == e.n_states  # every state, drawn once each
+    assert len(set(arrived)) == len(arrived) and len(calls) < e.n_states
+    here = e.controls["a"].index(3), e.controls["b"].index(0)
+    distances = [widgets._distance(key, here) for key in arrived]
+    assert distances == sorted(distances) and distances[0] == (1, 1)  # neighbours first
+    fresh = explore(draw, figsize=(2, 2), dpi=40, a=Slider(0, 4, 1, value=2),
+                    b=Dropdown([0, 1, 2]))  # fmt: skip
+    for state in e.states():  # the same bytes as drawn in the kernel
+        assert e._pngs[e._state(state)[1]] == fresh.render(**state)
+    n = len(calls)
+    e.set(a=0, b=2)
+    assert len(calls) == n and e.image == fresh.render(a=0, b=2)
+
+
+def test_drawing_ahead_stops_when_a_cell_runs_or_another_explorer_starts(drawing_ahead):
+    def draw(ax, k):
+        ax.plot([0, k])
+
+    first, second = (explore(draw, figsize=(2, 2), dpi=40, k=Slider(0, 300, 1)) for _ in "ab")
+    first.set(k=10)
+    process = drawing_ahead.current._process
+    second.set(k=20)
+    assert drawing_ahead.current.explorer is second and not process.is_alive()
+    process = drawing_ahead.current._process
+    widgets._stop_prefetch()  # what IPython calls before a cell runs
+    assert drawing_ahead.current is None and not process.is_alive()
+
+
 def test_latest_runs_only_the_newest_request_while_busy():
     started, release, done = threading.Event(), threading.Event(), []
 
