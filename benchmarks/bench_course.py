@@ -55,8 +55,6 @@ GOALS = {
     "conv2d_ratio_max": 5.0,
 }
 
-# Appended to each chapter: time live updates of every explorer it displayed.
-TIMING_CELL = bench_explorers.TIMING_CELL
 
 
 def _seconds(stamp: str) -> float:
@@ -71,7 +69,7 @@ def run_chapter(path: Path, updates: int, loop: dict | None = None) -> dict:
     notebook = nbformat.read(path, as_version=4)
     n_original = len(notebook.cells)
     notebook.cells.append(
-        nbformat.v4.new_code_cell(TIMING_CELL.replace("__UPDATES__", str(updates)))
+        nbformat.v4.new_code_cell(bench_explorers.timing_cell(updates))
     )
     start = time.perf_counter()
     NotebookClient(

@@ -2,14 +2,22 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_explorers.py                 # chapters 04, 06 and 10
-    .venv/bin/python benchmarks/bench_explorers.py --chapters 02 04 --updates 40
+    .venv/bin/python benchmarks/bench_explorers.py                 # every explorer chapter
+    .venv/bin/python benchmarks/bench_explorers.py --chapters 04 06 --updates 20 --pauses 0
 
 Each chapter is executed as stored in a fresh kernel (live widgets), then one appended cell
-moves random controls of every explorer the chapter displayed to random other values (seeded)
-and times each update, inside that kernel. Moves to a state not shown before ("first
-visits") are reported apart: once a state has been drawn the explorer shows it again from
-its cache, so those moves cost almost nothing.
+moves random controls of every explorer the chapter displayed (seeded) and times each update,
+inside that kernel. It does so twice:
+
+- *cold* (``--pauses 0``): moves follow one another at once and nothing is drawn ahead, so a
+  move to a state not shown before costs one full draw in the kernel;
+- *reader-paced* (``--pauses 1``): each move is one step of one control (a reader dragging a
+  slider or pressing an arrow key), and before it the cell waits one second, as a reader
+  looking at the figure does, while the explorer draws the nearest states ahead in a
+  low-priority process (``dlcourse.widgets._Prefetch``).
+
+Moves to a state not shown before ("first visits") are reported apart, and "drawn before"
+counts the moves whose state was already drawn (earlier, or ahead) when the move came.
 
 Beside the latencies it prints a Python-speed calibration: the best of several runs of a
 10-million-iteration ``s += i`` loop. Latencies are also given *normalised* to the slow
@@ -34,11 +42,18 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Seconds the calibration loop takes on the slow machine of issue 18.
 SLOW_LOOP_SECONDS = 0.76
 GOALS = {"median_ms_max": 100.0, "p95_ms_max": 200.0}
+#: Every chapter that shows a live explorer.
+DEFAULT_CHAPTERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
-# Appended to a chapter: time live updates of every explorer it displayed.
+# Appended to a chapter: time live updates of every explorer it displayed. With __PAUSE__ = 0
+# nothing is drawn ahead (the cold case); otherwise the cell waits __PAUSE__ seconds before each
+# move, as a reader looking at the figure does, while the explorer draws ahead.
 TIMING_CELL = """
 import json as _json, random as _random, time as _time
+from dlcourse import widgets as _widgets
 from dlcourse.widgets import Explorer as _Explorer
+if not __PAUSE__:
+    _widgets._Prefetch.allowed = staticmethod(lambda: False)
 _found = {}
 for _v in list(globals().values()) + list(Out.values()):
     if isinstance(_v, _Explorer):
@@ -48,24 +63,36 @@ for _e in _found.values():
     _rng = _random.Random(0)
     _e.widget  # built (and drawn once) on first use, as when the notebook displayed it
     _seen = {tuple(_e.values.items())}
-    _times, _cpus, _first = [], [], []
+    _times, _cpus, _first, _ahead = [], [], [], []
     for _k in range(__UPDATES__):
         _name = _rng.choice(list(_e.controls))
         _control = _e.controls[_name]
         if len(_control.values) < 2:
             continue
-        _others = [v for v in _control.values if v != _e.values[_name]]
+        if __PAUSE__:  # a reader drags a slider or presses an arrow key: one step
+            _i = _control.index(_e.values[_name])
+            _steps = [d for d in (-1, 1) if 0 <= _i + d < len(_control)]
+            _value = _control.values[_i + _rng.choice(_steps)]
+        else:  # a jump to any other value
+            _value = _rng.choice([v for v in _control.values if v != _e.values[_name]])
+        _time.sleep(__PAUSE__)
+        _key = _e._state({_name: _value})[1]
+        _ahead.append(_key in _e._pngs)
         _start, _cpu = _time.perf_counter(), _time.process_time()
-        _e.set(**{_name: _rng.choice(_others)})
+        _e.set(**{_name: _value})
         _times.append(1000 * (_time.perf_counter() - _start))
         _cpus.append(1000 * (_time.process_time() - _cpu))
-        _key = tuple(_e.values.items())
         _first.append(_key not in _seen)
         _seen.add(_key)
     _report.append({"name": _e.name, "states": _e.n_states, "updates_ms": _times,
-                    "cpu_ms": _cpus, "first_visit": _first})
+                    "cpu_ms": _cpus, "first_visit": _first, "drawn_before": _ahead})
 print("DLCOURSE_EXPLORERS " + _json.dumps(_report, default=str))
 """
+
+
+def timing_cell(updates: int, pause: float = 0.0) -> str:
+    """:data:`TIMING_CELL` for ``updates`` moves per explorer, ``pause`` seconds apart."""
+    return TIMING_CELL.replace("__UPDATES__", str(updates)).replace("__PAUSE__", repr(pause))
 
 
 def _loop(n: int) -> int:
@@ -108,6 +135,8 @@ def summarise(explorer: dict, loop: dict) -> dict:
     times = explorer.pop("updates_ms")
     cpus = explorer.pop("cpu_ms", [])
     first = explorer.pop("first_visit", [True] * len(times))
+    drawn_before = explorer.pop("drawn_before", [])
+    explorer["drawn_before"] = sum(drawn_before)  # moves to a state already drawn (or ahead)
     scale = SLOW_LOOP_SECONDS / loop["wall_seconds"]
     explorer["all"] = _stats(times, scale)
     explorer["first_visits"] = _stats([t for t, f in zip(times, first) if f], scale)
@@ -140,7 +169,8 @@ def rows(chapter: str, explorers: list[dict]) -> list[list]:
     for e in explorers:
         a, f, c, cf = e["all"], e["first_visits"], e["cpu_all"], e["cpu_first_visits"]
         out.append(
-            [chapter, e["name"], e["states"], a["n"], a["median_ms"], a["p95_ms"],
+            [chapter, e["name"], e["states"], a["n"], e.get("drawn_before"), a["median_ms"],
+             a["p95_ms"],
              a.get("slow_median_ms"), a.get("slow_p95_ms"), f["n"], f.get("slow_median_ms"),
              f.get("slow_p95_ms"), c.get("slow_median_ms"), c.get("slow_p95_ms"),
              cf.get("slow_median_ms"), cf.get("slow_p95_ms")]
@@ -148,20 +178,18 @@ def rows(chapter: str, explorers: list[dict]) -> list[list]:
     return out
 
 
-HEADER = ["ch", "explorer", "states", "moves", "median", "p95", "slow median", "slow p95",
-          "first visits", "slow median", "slow p95", "cpu slow median", "cpu slow p95",
+HEADER = ["ch", "explorer", "states", "moves", "drawn before", "median", "p95", "slow median",
+          "slow p95", "first visits", "slow median", "slow p95", "cpu slow median", "cpu slow p95",
           "cpu first median", "cpu first p95"]  # fmt: skip
 
 
-def run(path: Path, updates: int) -> list[dict]:
+def run(path: Path, updates: int, pause: float = 0.0) -> list[dict]:
     """Execute one chapter in a fresh kernel and time its explorers (raw records)."""
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells.append(
-        nbformat.v4.new_code_cell(TIMING_CELL.replace("__UPDATES__", str(updates)))
-    )
+    notebook.cells.append(nbformat.v4.new_code_cell(timing_cell(updates, pause)))
     NotebookClient(
         notebook, timeout=900, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
@@ -177,8 +205,12 @@ def main() -> int:
     from bench_course import table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chapters", nargs="*", default=["04", "06", "10"])
+    parser.add_argument("--chapters", nargs="*", default=DEFAULT_CHAPTERS)
     parser.add_argument("--updates", type=int, default=40, help="moves per explorer")
+    parser.add_argument(
+        "--pauses", type=float, nargs="*", default=[0.0, 1.0],
+        help="seconds a reader looks before each move; 0 = cold (nothing drawn ahead)",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the JSON result here")
     args = parser.parse_args()
     chapters = sorted(
@@ -194,21 +226,25 @@ def main() -> int:
         f"x {SLOW_LOOP_SECONDS / loop['cpu_seconds']:.2f} (CPU)",
         flush=True,
     )
-    result, missed, table_rows = {"calibration": loop, "chapters": {}}, [], []
-    for path in chapters:
-        explorers = [summarise(e, loop) for e in run(path, args.updates)]
-        result["chapters"][path.stem] = explorers
-        table_rows += rows(path.stem[:2], explorers)
-        missed += [m for e in explorers for m in misses(path.stem[:2], e)]
-        print(f"  {path.stem}: {len(explorers)} explorers timed", flush=True)
+    result = {"calibration": loop, "modes": {}}
+    for pause in args.pauses:
+        mode = "cold" if not pause else f"reader pausing {pause:g} s"
+        chapters_result, missed, table_rows = {}, [], []
+        for path in chapters:
+            explorers = [summarise(e, loop) for e in run(path, args.updates, pause)]
+            chapters_result[path.stem] = explorers
+            table_rows += rows(path.stem[:2], explorers)
+            missed += [m for e in explorers for m in misses(path.stem[:2], e)]
+            print(f"  {mode}: {path.stem}: {len(explorers)} explorers timed", flush=True)
+        print(f"== {mode}: milliseconds per update; 'slow' = normalised to the slow machine")
+        print(table(table_rows, HEADER))
+        verdict = "all met" if not missed else "MISSED: " + "; ".join(missed)
+        print(f"goals, {mode} (normalised: median < 100 ms, p95 < 200 ms): {verdict}", flush=True)
+        result["modes"][mode] = {"pause_seconds": pause, "chapters": chapters_result,
+                                 "misses": missed}  # fmt: skip
     loop_after = calibration()
     print(f"calibration again after the runs: {loop_after} (a change shows a change of load)")
-    print("milliseconds per update; 'slow' = normalised to the slow machine of issue 18")
-    print(table(table_rows, HEADER))
     result["calibration_after"] = loop_after
-    result["misses"] = missed
-    print("goals (normalised: median < 100 ms, p95 < 200 ms): "
-          + ("all met" if not missed else "MISSED: " + "; ".join(missed)))  # fmt: skip
     line = json.dumps(result)
     print(line)
     if args.json:
