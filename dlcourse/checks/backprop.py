@@ -1,20 +1,15 @@
 """Checkers for the exercises on backpropagation (chapter 7)."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_grad
 from ..gradcheck import numerical_gradient
 from ._core import CheckResult, _named, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def check_sigmoid_backward(candidate: Any) -> CheckResult:
+def check_sigmoid_backward(candidate) -> CheckResult:
     """Check ``sigmoid_backward(grad_output, z)``: ``grad_output * s * (1 - s)``."""
     rng = np.random.default_rng(21)
     cases = [(np.array([1.0]), np.array([0.0])),
@@ -36,7 +31,7 @@ def _linear_backward(g, x, w):
     return g.T @ x, g.sum(axis=0), g @ w
 
 
-def check_linear_backward(candidate: Any) -> CheckResult:
+def check_linear_backward(candidate) -> CheckResult:
     """Check ``linear_backward(grad_output, x, weight)`` -> ``(grad_weight, grad_bias, grad_input)``
     for ``out = x @ weight.T + bias``, ``weight`` of shape (out, in) as in ``nn.Linear``."""
     rng = np.random.default_rng(23)
@@ -74,7 +69,7 @@ def _restores_x(call) -> str | None:
     return None
 
 
-def check_numerical_gradient(candidate: Any) -> CheckResult:
+def check_numerical_gradient(candidate) -> CheckResult:
     """Check ``numerical_gradient(f, x, eps)``: central differences for every entry of ``x``, in
     the shape of ``x``, leaving ``x`` as it was."""
     cases = [(_named("sum(x**2)", lambda v: np.sum(v**2)), np.array([1.0, -2.0, 3.0]), 1e-5),

@@ -1,15 +1,11 @@
 """Checkers for the exercises on multi-layer perceptrons (chapter 4)."""
 
-from __future__ import annotations
-
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 
 from ._core import CheckResult, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
@@ -25,7 +21,7 @@ def _network(x, W, w, hidden=_relu, out=lambda z: z):
     return out(w @ hidden(W @ x))
 
 
-def check_forward_relu_network(candidate: Any) -> CheckResult:
+def check_forward_relu_network(candidate) -> CheckResult:
     """Check ``forward_relu_network(x, W_hidden, w_output)``: ReLU hidden units (one row of
     ``W_hidden`` each), one linear output unit, no biases."""
     rng = np.random.default_rng(11)
@@ -47,7 +43,7 @@ def _count(sizes, bias=lambda n_in, n_out: n_out):
     return sum(n_in * n_out + bias(n_in, n_out) for n_in, n_out in pairwise(sizes))
 
 
-def check_count_parameters(candidate: Any) -> CheckResult:
+def check_count_parameters(candidate) -> CheckResult:
     """Check ``count_parameters(layer_sizes)``: weights plus biases of a fully connected MLP."""
     cases = [([2, 2, 1],), ([2, 8, 1],), ([2, 8, 8, 1],), ([784, 128, 10],), ([3, 1],)]
     return check_function(candidate, _count, cases, name="count_parameters", returns=int,
@@ -68,7 +64,7 @@ def _mlp(X, weights, biases, act=_relu, last=False, T=True):
     return X
 
 
-def check_mlp_forward(candidate: Any) -> CheckResult:
+def check_mlp_forward(candidate) -> CheckResult:
     """Check ``mlp_forward(X, weights, biases)``: ReLU after every layer but the last; weights in
     PyTorch's shape ``(out_features, in_features)``, one data point per row of ``X``."""
     rng = np.random.default_rng(13)

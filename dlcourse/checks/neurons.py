@@ -1,20 +1,15 @@
 """Checkers for chapters 1 and 2: measuring error, the neuron and the perceptron."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ..datasets import logic_gate, make_linearly_separable
 from ..losses import mse_loss
 from ._core import CheckResult, _floats, _rejected, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def check_mean_squared_error(candidate: Any) -> CheckResult:
+def check_mean_squared_error(candidate) -> CheckResult:
     """Check ``mean_squared_error(y_true, y_pred)``: the mean of ``(y_true - y_pred) ** 2``."""
     rng = np.random.default_rng(1)
     cases = [(np.array([3.0, 5.0]), np.array([4.0, 5.0])), (np.array([1.0]), np.array([-1.0])),
@@ -67,7 +62,7 @@ def _finds_best_angle(call) -> str | None:
     return None
 
 
-def check_learn_angle(candidate: Any) -> CheckResult:
+def check_learn_angle(candidate) -> CheckResult:
     """Check ``learn_angle(X, y)``: an angle whose rotated threshold rule fits ``y`` within one
     percentage point of the best angle on a 1-degree grid."""
     return check_function(candidate, None, [], name="learn_angle", properties=[_finds_best_angle],
@@ -75,7 +70,7 @@ def check_learn_angle(candidate: Any) -> CheckResult:
         "first coordinate is > 0, and return the angle of highest accuracy.")
 
 
-def check_weighted_sum(candidate: Any) -> CheckResult:
+def check_weighted_sum(candidate) -> CheckResult:
     """Check ``weighted_sum(x, w, b)``: ``x[0]*w[0] + ... + x[n-1]*w[n-1] + b``."""
     rng = np.random.default_rng(3)
     cases = [(np.array([2.0, 3.0]), np.array([1.0, 1.0]), 0.0),
@@ -93,7 +88,7 @@ def check_weighted_sum(candidate: Any) -> CheckResult:
     ])
 
 
-def check_perceptron_predict(candidate: Any) -> CheckResult:
+def check_perceptron_predict(candidate) -> CheckResult:
     """Check ``perceptron_predict(X, w, b)``: ``1`` where ``X @ w + b > 0``, else ``0``."""
     X, _ = make_linearly_separable(12, seed=4)
     ones = np.array([1.0, 1.0])
@@ -119,7 +114,7 @@ def _epoch(X, y, w, b, lr, *, online=True, update_bias=True, sign=1):
     return w, b, int(mistakes)
 
 
-def check_perceptron_epoch(candidate: Any) -> CheckResult:
+def check_perceptron_epoch(candidate) -> CheckResult:
     """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``: one pass of the
     perceptron rule over the samples, in order."""
     (X, y), (gx, gy) = make_linearly_separable(10, seed=5), logic_gate("and")
@@ -140,7 +135,7 @@ def check_perceptron_epoch(candidate: Any) -> CheckResult:
 _GATES = ("and", "or", "nand", "nor", "xor")
 
 
-def check_gate_weights(gate: str, w: Any, b: Any) -> CheckResult:
+def check_gate_weights(gate: str, w, b) -> CheckResult:
     """Check that a perceptron with weights ``w`` (two numbers) and bias ``b`` computes ``gate``,
     one of "and", "or", "nand", "nor", "xor"."""
     numbers = _floats(w, b)

@@ -1,14 +1,9 @@
 """Checkers for the exercises on dropout: inverted dropout, its backward pass, its scaling."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ._core import CheckResult, _Failed, _floats, _rejected, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
@@ -67,7 +62,7 @@ def _draws_from_rng(call) -> str | None:
     return None
 
 
-def check_dropout(candidate: Any) -> CheckResult:
+def check_dropout(candidate) -> CheckResult:
     """Check ``dropout(x, p, training, rng)``: each element dropped independently with
     probability ``p`` (so the count per row varies), the rest ``x / (1 - p)``, drawn from ``rng``;
     ``x`` itself in evaluation mode and for ``p = 0``."""
@@ -84,7 +79,7 @@ def check_dropout(candidate: Any) -> CheckResult:
     ])
 
 
-def check_dropout_backward(candidate: Any) -> CheckResult:
+def check_dropout_backward(candidate) -> CheckResult:
     """Check ``dropout_backward(grad_output, mask, p)``: ``grad_output * mask / (1 - p)``, with
     ``mask`` the boolean keep-mask of the forward pass."""
     rng, cases = np.random.default_rng(11), []
@@ -105,7 +100,7 @@ def check_dropout_backward(candidate: Any) -> CheckResult:
     ])
 
 
-def check_dropout_scale(p: Any, train_factor: Any, test_factor: Any) -> CheckResult:
+def check_dropout_scale(p, train_factor, test_factor) -> CheckResult:
     """Check the factors of the original dropout ``(1, 1 - p)`` or of inverted dropout
     ``(1 / (1 - p), 1)``, which keep a unit's expected output the same in both modes."""
     numbers = _floats(p, train_factor, test_factor)

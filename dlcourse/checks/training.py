@@ -1,15 +1,11 @@
 """Checkers for training in practice: batches, epochs and optimizer steps (chapter 8)."""
 
-from __future__ import annotations
-
 import math
-from typing import Any
 
 import numpy as np
 
 from ._core import CheckResult, _Failed, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
@@ -17,7 +13,7 @@ def _steps(n, b, drop_last=False):
     return n // b if drop_last else math.ceil(n / b)
 
 
-def check_steps_per_epoch(candidate: Any) -> CheckResult:
+def check_steps_per_epoch(candidate) -> CheckResult:
     """Check ``steps_per_epoch(n_samples, batch_size, drop_last=False)``: a DataLoader's length."""
     cases = [((n, b), {"drop_last": d}) for n, b, d in [(1000, 64, False), (1000, 100, False),
              (60_000, 128, False), (10, 32, False), (1, 1, False), (1000, 64, True),
@@ -69,7 +65,7 @@ def _epochs(call) -> str | None:
     return None
 
 
-def check_minibatches(candidate: Any) -> CheckResult:
+def check_minibatches(candidate) -> CheckResult:
     """Check ``minibatches(n_samples, batch_size, rng)``: a fresh random order from ``rng``, cut
     into batches of ``batch_size`` (the last may be smaller), as a list of index arrays."""
     return check_function(candidate, None, [], name="minibatches", properties=[_epochs],
@@ -82,7 +78,7 @@ def _nesterov(w, g, buffer, lr, momentum=0.9, *, nesterov=True):
     return w - lr * (g + momentum * new if nesterov else new), new
 
 
-def check_nesterov_step(candidate: Any) -> CheckResult:
+def check_nesterov_step(candidate) -> CheckResult:
     """Check ``nesterov_step(w, grad, buffer, lr, momentum=0.9)`` -> ``(w, buffer)``, one step of
     ``torch.optim.SGD(nesterov=True)``: ``buffer = momentum * buffer + grad``,
     ``w -= lr * (grad + momentum * buffer)``."""
