@@ -59,8 +59,7 @@ _MAXOUT_TARGETS = {
 
 
 def check_maxout_weights(target: str, w1, b1, w2, b2) -> CheckResult:
-    """Check that ``max(w1*x + b1, w2*x + b2)`` computes ``target``: "relu", "leaky_relu" (slope
-    0.1), "abs" or "identity"."""
+    """Check that ``max(w1*x + b1, w2*x + b2)`` computes ``target``, a key of _MAXOUT_TARGETS."""
     numbers = _floats(w1, b1, w2, b2)
     if not isinstance(target, str) or target.lower() not in _MAXOUT_TARGETS:
         return _rejected(f"unknown target {target!r}; choose one of {', '.join(_MAXOUT_TARGETS)}.")
@@ -72,6 +71,6 @@ def check_maxout_weights(target: str, w1, b1, w2, b2) -> CheckResult:
     mistakes += [(f, f"Your unit is the {name}.") for name, f in _MAXOUT_TARGETS.values()]
     unit = f"max({a:g}x + {c:g}, {d:g}x + {e:g})"
     return check_function(lambda x: np.maximum(a * x + c, d * x + e), function,
-        [(np.linspace(-3, 3, 13),)], name=unit, mistakes=mistakes, success=f"{unit} is the "
-         f"{title}.",
+        [(np.linspace(-3, 3, 13),)], name=unit, mistakes=mistakes,
+        success=f"{unit} is the {title}.",
         hint="the unit outputs the larger of two lines: one right for x > 0, one for x < 0.")

@@ -32,8 +32,7 @@ def _linear_backward(g, x, w):
 
 
 def check_linear_backward(candidate) -> CheckResult:
-    """Check ``linear_backward(grad_output, x, weight)`` -> ``(grad_weight, grad_bias, grad_input)``
-    for ``out = x @ weight.T + bias``, ``weight`` of shape (out, in) as in ``nn.Linear``."""
+    """Check ``linear_backward(grad_output, x, weight)``, ``weight`` (out, in) as in nn.Linear."""
     rng = np.random.default_rng(23)
     cases = [(np.array([[-280.0]]), np.array([[26.0, 0.0]]), np.array([[2.0, 7.0]]))] + [
         tuple(rng.standard_normal(s) for s in ((n, o), (n, i), (o, i)))
@@ -41,8 +40,8 @@ def check_linear_backward(candidate) -> CheckResult:
     return check_function(candidate, _linear_backward, cases, name="linear_backward",
         hint="each gradient has the shape of its variable: grad_output.T @ x, "
         "grad_output.sum(axis=0), grad_output @ weight.", mistakes=[
-        (lambda g, x, w: (x.T @ g, g.sum(0), g @ w), "grad_weight is grad_output.T @ x, not x.T @ "
-         "grad_output."),
+        (lambda g, x, w: (x.T @ g, g.sum(0), g @ w),
+         "grad_weight is grad_output.T @ x, not x.T @ grad_output."),
         (lambda g, x, w: (g.T @ x, g.mean(0), g @ w), "Bias gradients ADD UP over samples."),
         (lambda g, x, w: (g.T @ x, g, g @ w), "grad_bias has one row per sample: sum over axis 0."),
         (lambda g, x, w: (g.T @ x / len(x), g.sum(0), g @ w), "grad_weight was divided by the "
@@ -70,8 +69,7 @@ def _restores_x(call) -> str | None:
 
 
 def check_numerical_gradient(candidate) -> CheckResult:
-    """Check ``numerical_gradient(f, x, eps)``: central differences for every entry of ``x``, in
-    the shape of ``x``, leaving ``x`` as it was."""
+    """Check ``numerical_gradient(f, x, eps)``: central differences, ``x`` left as it was."""
     cases = [(_named("sum(x**2)", lambda v: np.sum(v**2)), np.array([1.0, -2.0, 3.0]), 1e-5),
              (_named("3 sum(sin(x))", lambda v: 3 * np.sum(np.sin(v))),
               np.random.default_rng(25).standard_normal((2, 3)), 1e-5),
@@ -80,8 +78,8 @@ def check_numerical_gradient(candidate) -> CheckResult:
     return check_function(candidate, numerical_gradient, cases, name="numerical_gradient",
         properties=[_restores_x], atol=1e-7,
         hint="for i in np.ndindex(x.shape): set x[i] to old + eps and old - eps, evaluate f, put "
-        "x[i] back, grad[i] = (f_plus - f_minus) / (2 * eps); start from "
-         "np.zeros_like(x).", mistakes=[
+        "x[i] back, grad[i] = (f_plus - f_minus) / (2 * eps); start from np.zeros_like(x).",
+        mistakes=[
         (lambda *a: _differences(*a, central=False), "That is the one-sided difference: use "
          "(f(x + eps) - f(x - eps)) / (2 * eps)."),
         (lambda *a: 2 * _differences(*a), "That is twice the gradient: divide by 2 * eps."),

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..losses import cross_entropy, cross_entropy_grad, log_softmax
 from ._core import CheckResult, check_function
+from .activations import _softmax  # the textbook formula, which overflows
 
 # fmt: off
 
@@ -13,10 +14,6 @@ _OVERFLOW = "np.exp(1000) overflows (np.log(0) is -inf): subtract each row's max
 
 def _lse(Z):
     return Z[:, 0] - log_softmax(Z, axis=1)[:, 0]
-
-
-def _naive(Z):
-    return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
 
 
 def check_logsumexp(candidate) -> CheckResult:
@@ -54,7 +51,7 @@ def check_cross_entropy(candidate) -> CheckResult:
     return check_function(candidate, cross_entropy, _cases(), name="cross_entropy",
         hint="log_p = Z - logsumexp(Z)[:, None]; return -log_p[np.arange(len(labels)), "
         "labels].mean().", mistakes=[
-        (lambda Z, t: -_pick(np.log(_naive(Z)), t).mean(), _OVERFLOW),
+        (lambda Z, t: -_pick(np.log(_softmax(Z)), t).mean(), _OVERFLOW),
         (lambda Z, t: -_pick(log_softmax(Z, axis=1), t), "Those are per-sample losses."),
         (lambda Z, t: len(t) * cross_entropy(Z, t), "That is the sum of the per-sample losses."),
         (lambda Z, t: -cross_entropy(Z, t), "Check the sign: MINUS log p."),
@@ -71,7 +68,7 @@ def check_softmax_cross_entropy_grad(candidate) -> CheckResult:
         name="softmax_cross_entropy_grad",
         hint="P = softmax(Z) (stably); subtract 1 at each sample's true class; divide by "
          "N.", mistakes=[
-        (lambda Z, t: (_naive(Z) - np.eye(Z.shape[1])[t]) / len(t), _OVERFLOW),
+        (lambda Z, t: (_softmax(Z) - np.eye(Z.shape[1])[t]) / len(t), _OVERFLOW),
         (lambda Z, t: len(t) * cross_entropy_grad(Z, t), "N times too large: the loss is a MEAN."),
         (lambda Z, t: -cross_entropy_grad(Z, t), "The sign is flipped (y - p): it is p - y."),
         (lambda Z, t: p(Z) / len(t), "That is the softmax itself: subtract the one-hot targets."),

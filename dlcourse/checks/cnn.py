@@ -32,8 +32,7 @@ def _confusion(y_true, y_pred, n_classes, repeats=True, dtype=np.int64):
 
 
 def check_confusion_matrix(candidate) -> CheckResult:
-    """Check ``confusion_matrix(y_true, y_pred, n_classes)``: ``[i, j]`` counts true ``i``
-    predicted as ``j``, integers."""
+    """Check ``confusion_matrix(y_true, y_pred, n_classes)``: [i, j] counts true i predicted j."""
     rng = np.random.default_rng(7)
     cases = [(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3),
              (np.array([1, 0]), np.array([0, 1]), 2),
@@ -65,8 +64,7 @@ _SLIDES = [((np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0,
 
 
 def check_conv2d_single(candidate) -> CheckResult:
-    """Check ``conv2d_single(image, kernel, stride=1, padding=0)``: deep learning's convolution
-    (cross-correlation, the kernel not flipped) of one 2-D image, as ``F.conv2d``."""
+    """Check ``conv2d_single(image, kernel, stride=1, padding=0)`` of one image, as F.conv2d."""
     rng = np.random.default_rng(21)
     cases = [*_SLIDES,
              ((rng.integers(-3, 4, (6, 7)).astype(float), rng.normal(size=(3, 3))), {"padding": 1}),

@@ -14,8 +14,7 @@ def _textbook(z, y, clip=0.0, typo=False):
 
 
 def check_binary_cross_entropy_with_logits(candidate) -> CheckResult:
-    """Check ``bce_with_logits(z, y)``: the mean binary cross-entropy of ``sigmoid(z)`` and ``y``,
-    exact for logits of +-1000."""
+    """Check ``bce_with_logits(z, y)``: the mean BCE of ``sigmoid(z)``, exact at +-1000."""
     rng = np.random.default_rng(11)
     cases = [(np.array([2.0, -1.0, 0.5, 0.0]), np.array([1.0, 0.0, 0.0, 1.0])),
              (rng.normal(scale=2.0, size=12), rng.integers(0, 2, size=12).astype(float)),
@@ -40,8 +39,7 @@ def _gradients(X, y, w, b, factor=2.0, sign=1.0, mean=True, bias=True):
 
 
 def check_linear_regression_gradients(candidate) -> CheckResult:
-    """Check ``linear_regression_gradients(X, y, w, b)`` -> ``(dJ/dw, dJ/db)`` for
-    ``J = mean((X @ w + b - y) ** 2)``."""
+    """Check ``linear_regression_gradients(X, y, w, b)`` for mean squared residuals."""
     rng = np.random.default_rng(5)
     cases = [(np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 7.0]), np.array([1.5]), 0.5),
              (rng.normal(size=(6, 2)), rng.normal(size=6), np.array([0.3, -0.8]), -0.2),

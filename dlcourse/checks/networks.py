@@ -4,26 +4,18 @@ from itertools import pairwise
 
 import numpy as np
 
+from ..activations import relu, sigmoid
 from ._core import CheckResult, check_function
 
 # fmt: off
 
 
-def _relu(z):
-    return np.maximum(0.0, z)
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def _network(x, W, w, hidden=_relu, out=lambda z: z):
+def _network(x, W, w, hidden=relu, out=lambda z: z):
     return out(w @ hidden(W @ x))
 
 
 def check_forward_relu_network(candidate) -> CheckResult:
-    """Check ``forward_relu_network(x, W_hidden, w_output)``: ReLU hidden units (one row of
-    ``W_hidden`` each), one linear output unit, no biases."""
+    """Check ``forward_relu_network(x, W_hidden, w_output)``: no biases, linear output."""
     rng = np.random.default_rng(11)
     cases = [(np.array([3.0, 5.0]), np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([2.0, 7.0])),
              (np.array([1.0, 2.0]), np.array([[1.0, 1.0], [2.0, -1.5]]), np.array([-1.0, 2.0])),
@@ -32,10 +24,10 @@ def check_forward_relu_network(candidate) -> CheckResult:
     return check_function(candidate, _network, cases, name="forward_relu_network",
         hint="hidden = np.maximum(0, W_hidden @ x), then output = w_output @ hidden.", mistakes=[
         (lambda x, W, w: w @ (W @ x), "You left out the ReLU on the hidden units."),
-        (lambda x, W, w: _network(x, W, w, out=_relu), "The output unit has no activation."),
+        (lambda x, W, w: _network(x, W, w, out=relu), "The output unit has no activation."),
         (lambda x, W, w: _network(x, W.T, w), "You used W_hidden transposed."),
-        (lambda x, W, w: _relu(W @ x), "You returned the hidden layer: multiply by w_output."),
-        (lambda x, W, w: _network(x, W, w, hidden=_sigmoid), "You used the sigmoid, not the ReLU."),
+        (lambda x, W, w: relu(W @ x), "You returned the hidden layer: multiply by w_output."),
+        (lambda x, W, w: _network(x, W, w, hidden=sigmoid), "You used the sigmoid, not the ReLU."),
     ])
 
 
@@ -57,7 +49,7 @@ def check_count_parameters(candidate) -> CheckResult:
     ])
 
 
-def _mlp(X, weights, biases, act=_relu, last=False, T=True):
+def _mlp(X, weights, biases, act=relu, last=False, T=True):
     for i, (W, b) in enumerate(zip(weights, biases)):
         X = X @ (W.T if T else W) + b
         X = act(X) if (i < len(weights) - 1 or last) else X
@@ -65,8 +57,7 @@ def _mlp(X, weights, biases, act=_relu, last=False, T=True):
 
 
 def check_mlp_forward(candidate) -> CheckResult:
-    """Check ``mlp_forward(X, weights, biases)``: ReLU after every layer but the last; weights in
-    PyTorch's shape ``(out_features, in_features)``, one data point per row of ``X``."""
+    """Check ``mlp_forward(X, weights, biases)``: weights (out, in) as in nn.Linear."""
     rng = np.random.default_rng(13)
 
     def layers(*sizes):
@@ -87,5 +78,5 @@ def check_mlp_forward(candidate) -> CheckResult:
         (lambda *a: _mlp(*a, act=lambda z: z), "You left out the ReLU between the layers."),
         (lambda X, W, b: _mlp(X, W, [0 * v for v in b]), "You left out the biases."),
         (lambda *a: _mlp(*a, T=False), "Multiply by the transpose, h @ W.T."),
-        (lambda *a: _mlp(*a, act=_sigmoid), "You used the sigmoid, not the ReLU."),
+        (lambda *a: _mlp(*a, act=sigmoid), "You used the sigmoid, not the ReLU."),
     ])

@@ -63,8 +63,7 @@ def _finds_best_angle(call) -> str | None:
 
 
 def check_learn_angle(candidate) -> CheckResult:
-    """Check ``learn_angle(X, y)``: an angle whose rotated threshold rule fits ``y`` within one
-    percentage point of the best angle on a 1-degree grid."""
+    """Check ``learn_angle(X, y)``: as accurate as the best whole-degree angle, +-1%."""
     return check_function(candidate, None, [], name="learn_angle", properties=[_finds_best_angle],
         hint="loop over the angles np.arange(0, 360), rotate X by each, predict 1 where the "
         "first coordinate is > 0, and return the angle of highest accuracy.")
@@ -115,8 +114,7 @@ def _epoch(X, y, w, b, lr, *, online=True, update_bias=True, sign=1):
 
 
 def check_perceptron_epoch(candidate) -> CheckResult:
-    """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``: one pass of the
-    perceptron rule over the samples, in order."""
+    """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``."""
     (X, y), (gx, gy) = make_linearly_separable(10, seed=5), logic_gate("and")
     cases = [(X, y, np.zeros(2), 0.0, 1.0), (X, y, np.array([0.5, -1.0]), 0.2, 0.1),
              (gx, gy, np.zeros(2), 0.0, 1.0), (gx, gy, np.array([1.0, 1.0]), -1.5, 0.5)]
@@ -136,8 +134,7 @@ _GATES = ("and", "or", "nand", "nor", "xor")
 
 
 def check_gate_weights(gate: str, w, b) -> CheckResult:
-    """Check that a perceptron with weights ``w`` (two numbers) and bias ``b`` computes ``gate``,
-    one of "and", "or", "nand", "nor", "xor"."""
+    """Check that a perceptron with weights ``w`` and bias ``b`` computes ``gate``."""
     numbers = _floats(w, b)
     if not isinstance(gate, str) or gate.lower() not in _GATES:
         return _rejected(f"unknown gate {gate!r}; choose one of {', '.join(_GATES)}.")

@@ -63,9 +63,7 @@ def _draws_from_rng(call) -> str | None:
 
 
 def check_dropout(candidate) -> CheckResult:
-    """Check ``dropout(x, p, training, rng)``: each element dropped independently with
-    probability ``p`` (so the count per row varies), the rest ``x / (1 - p)``, drawn from ``rng``;
-    ``x`` itself in evaluation mode and for ``p = 0``."""
+    """Check inverted ``dropout(x, p, training, rng)``, each element on its own."""
     x, rng = np.random.default_rng(6).normal(size=(6, 5)), np.random.default_rng(7)
     cases = [(x, 0.5, False, rng), (x, 0.2, False, rng), (x, 0.0, True, rng)]
     return check_function(candidate, lambda x, p, training, rng: x, cases, name="dropout",
@@ -80,8 +78,7 @@ def check_dropout(candidate) -> CheckResult:
 
 
 def check_dropout_backward(candidate) -> CheckResult:
-    """Check ``dropout_backward(grad_output, mask, p)``: ``grad_output * mask / (1 - p)``, with
-    ``mask`` the boolean keep-mask of the forward pass."""
+    """Check ``dropout_backward(grad_output, mask, p)``: ``grad * mask / (1 - p)``."""
     rng, cases = np.random.default_rng(11), []
     for shape, p in (((2, 3), 0.5), ((5, 4), 0.2), ((3, 6), 0.75), ((4, 4), 0.0)):
         mask = rng.random(shape) >= p
@@ -101,8 +98,7 @@ def check_dropout_backward(candidate) -> CheckResult:
 
 
 def check_dropout_scale(p, train_factor, test_factor) -> CheckResult:
-    """Check the factors of the original dropout ``(1, 1 - p)`` or of inverted dropout
-    ``(1 / (1 - p), 1)``, which keep a unit's expected output the same in both modes."""
+    """Check the (train, test) factors of the original or the inverted dropout."""
     numbers = _floats(p, train_factor, test_factor)
     if numbers is None or numbers.size != 3:
         return _rejected(f"p, train_factor and test_factor must be three numbers; got {p!r}, "

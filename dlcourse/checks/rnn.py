@@ -26,8 +26,7 @@ def _weights(rng, input_size, hidden_size):
 
 
 def check_rnn_step(candidate) -> CheckResult:
-    """Check ``rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)``: the new hidden state
-    ``tanh(x_t W_ih^T + b_ih + h_prev W_hh^T + b_hh)`` of a batch, as ``nn.RNNCell``."""
+    """Check ``rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)``, as ``nn.RNNCell``."""
     rng = np.random.default_rng(12)
     cases = [(rng.normal(size=(b, i)), rng.uniform(-1, 1, (b, h)), *_weights(rng, i, h))
              for b, i, h in [(4, 3, 3), (1, 1, 3), (4, 2, 3), (5, 3, 2), (2, 4, 4)]]
@@ -45,8 +44,7 @@ def check_rnn_step(candidate) -> CheckResult:
 
 
 def check_rnn_forward(candidate) -> CheckResult:
-    """Check ``rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh)``: every time step's hidden state, shape
-    (batch, seq_len, hidden), the first output of ``nn.RNN(batch_first=True)``."""
+    """Check ``rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh)``, as ``nn.RNN(batch_first=True)``."""
     rng = np.random.default_rng(21)
     cases = [(rng.normal(size=(b, t, i)), rng.uniform(-1, 1, (b, h)), *_weights(rng, i, h))
              for b, t, i, h in [(3, 5, 2, 4), (1, 3, 1, 2), (2, 7, 3, 3)]]
@@ -90,8 +88,7 @@ def _clip(grads, max_norm, each=False, always=False, upside_down=False):
 
 
 def check_clip_grad_norm(candidate) -> CheckResult:
-    """Check ``clip_grad_norm(grads, max_norm)``: when the total norm of all the arrays exceeds
-    ``max_norm``, scale each by ``max_norm / total``, as ``clip_grad_norm_``."""
+    """Check ``clip_grad_norm(grads, max_norm)``, as ``clip_grad_norm_``."""
     rng = np.random.default_rng(33)
     cases = [([np.array([[1.0, 2.0], [2.0, 0.0]]), np.array([4.0])], 2.5),  # total norm 5
              ([np.array([3.0, 4.0])], 1.0), ([np.array([0.3, 0.4])], 1.0),  # norm 0.5: unchanged

@@ -66,8 +66,7 @@ def _epochs(call) -> str | None:
 
 
 def check_minibatches(candidate) -> CheckResult:
-    """Check ``minibatches(n_samples, batch_size, rng)``: a fresh random order from ``rng``, cut
-    into batches of ``batch_size`` (the last may be smaller), as a list of index arrays."""
+    """Check ``minibatches(n_samples, batch_size, rng)``: shuffled index batches."""
     return check_function(candidate, None, [], name="minibatches", properties=[_epochs],
         hint="order = rng.permutation(n_samples); return [order[i:i + batch_size] for i in "
         "range(0, n_samples, batch_size)].")
@@ -79,9 +78,7 @@ def _nesterov(w, g, buffer, lr, momentum=0.9, *, nesterov=True):
 
 
 def check_nesterov_step(candidate) -> CheckResult:
-    """Check ``nesterov_step(w, grad, buffer, lr, momentum=0.9)`` -> ``(w, buffer)``, one step of
-    ``torch.optim.SGD(nesterov=True)``: ``buffer = momentum * buffer + grad``,
-    ``w -= lr * (grad + momentum * buffer)``."""
+    """Check ``nesterov_step(w, grad, buffer, lr, momentum=0.9)`` -> ``(w, buffer)``."""
     rng = np.random.default_rng(21)
     w, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
     cases = [((w, g, np.array([1.0, -1.0]), 0.1), {}),
