@@ -66,8 +66,8 @@ def check_softmax_cross_entropy_grad(candidate) -> CheckResult:
         return np.exp(log_softmax(Z, axis=1))
     return check_function(candidate, cross_entropy_grad, _cases(),
         name="softmax_cross_entropy_grad",
-        hint="P = softmax(Z) (stably); subtract 1 at each sample's true class; divide by "
-         "N.", mistakes=[
+        hint="P = softmax(Z) (stably); subtract 1 at each sample's true class; divide by N.",
+        mistakes=[
         (lambda Z, t: (_softmax(Z) - np.eye(Z.shape[1])[t]) / len(t), _OVERFLOW),
         (lambda Z, t: len(t) * cross_entropy_grad(Z, t), "N times too large: the loss is a MEAN."),
         (lambda Z, t: -cross_entropy_grad(Z, t), "The sign is flipped (y - p): it is p - y."),

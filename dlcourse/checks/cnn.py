@@ -72,18 +72,16 @@ def check_conv2d_single(candidate) -> CheckResult:
              ((rng.normal(size=(8, 8)), rng.normal(size=(3, 3))), {"stride": 3, "padding": 2})]
     return check_function(candidate, _conv, cases, name="conv2d_single",
         hint="padded = np.pad(image, padding); out[i, j] = np.sum(kernel * padded[i*stride : "
-        "i*stride + kH, j*stride : j*stride + kW]) for (H + 2p - kH) // stride + 1 "
-         "rows.", mistakes=[
-        (lambda im, k, stride=1, padding=0: _conv(im, np.flip(k), stride, padding), "You flipped "
-         "the "
-         "kernel: deep learning's convolution uses it as it is."),
+        "i*stride + kH, j*stride : j*stride + kW]) for (H + 2p - kH) // stride + 1 rows.",
+        mistakes=[
+        (lambda im, k, stride=1, padding=0: _conv(im, np.flip(k), stride, padding),
+         "You flipped the kernel: deep learning's convolution uses it as it is."),
         (lambda im, k, stride=1, padding=0: _conv(im, k, 1, padding), "The stride is ignored."),
         (lambda im, k, stride=1, padding=0: _conv(im, k, stride), "The padding is ignored."),
-        (lambda im, k, stride=1, padding=0: _conv(np.pad(im, (0, padding)), k, stride), "You "
-         "padded "
-         "one side only; np.pad(image, padding) pads every side."),
-        (lambda im, k, stride=1, padding=0: _conv(im, k, stride, padding).T, "Rows and columns are "
-         "swapped."),
+        (lambda im, k, stride=1, padding=0: _conv(np.pad(im, (0, padding)), k, stride),
+         "You padded one side only; np.pad(image, padding) pads every side."),
+        (lambda im, k, stride=1, padding=0: _conv(im, k, stride, padding).T,
+         "Rows and columns are swapped."),
     ])
 
 

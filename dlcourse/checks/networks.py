@@ -39,8 +39,8 @@ def check_count_parameters(candidate) -> CheckResult:
     """Check ``count_parameters(layer_sizes)``: weights plus biases of a fully connected MLP."""
     cases = [([2, 2, 1],), ([2, 8, 1],), ([2, 8, 8, 1],), ([784, 128, 10],), ([3, 1],)]
     return check_function(candidate, _count, cases, name="count_parameters", returns=int,
-        hint="each pair of consecutive layers has n_in * n_out weights and n_out "
-         "biases.", mistakes=[
+        hint="each pair of consecutive layers has n_in * n_out weights and n_out biases.",
+        mistakes=[
         (lambda s: _count(s, lambda i, o: 0), "You counted the weights only; add the biases."),
         (lambda s: _count(s, lambda i, o: i), "Biases go AFTER, not BEFORE each pair."),
         (lambda s: _count(s) + s[0], "You gave the input units biases too; they have none."),

@@ -85,9 +85,8 @@ def check_dropout_backward(candidate) -> CheckResult:
         mask[0, 0], mask[-1, -1] = True, p == 0.0  # at least one kept, one dropped
         cases.append((np.round(rng.normal(size=shape), 2), mask, p))
     return check_function(candidate, lambda g, m, p: g * m / (1 - p), cases,
-        name="dropout_backward",
-        atol=1e-10, hint="out = x * mask / (1 - p), so multiply grad_output by the same mask / (1 "
-         "- p).",
+        name="dropout_backward", atol=1e-10,
+        hint="out = x * mask / (1 - p), so multiply grad_output by the same mask / (1 - p).",
         mistakes=[
         (lambda g, m, p: g * m, "You apply the mask but not the scale 1 / (1 - p)."),
         (lambda g, m, p: g / (1 - p), "You scale but forget the mask."),

@@ -91,8 +91,8 @@ def check_nesterov_step(candidate) -> CheckResult:
         (lambda *a, **k: _nesterov(*a, **k, nesterov=False), "That is the ordinary momentum step."),
         (lambda *a, **k: _nesterov(*a, **k)[::-1], "The two results are swapped: (w, buffer)."),
         (lambda *a, **k: _nesterov(*a, **k)[0], "Return two values, (w, buffer)."),
-        (lambda w, g, b, lr, momentum=0.9: (_nesterov(w, g, b, lr, momentum)[0], b), "Return the "
-         "updated buffer, not the old one."),
-        (lambda w, g, b, lr, momentum=0.9: _nesterov(w, g, b, lr), "You ignore the momentum "
-         "argument."),
+        (lambda w, g, b, lr, momentum=0.9: (_nesterov(w, g, b, lr, momentum)[0], b),
+         "Return the updated buffer, not the old one."),
+        (lambda w, g, b, lr, momentum=0.9: _nesterov(w, g, b, lr),
+         "You ignore the momentum argument."),
     ])
