@@ -1,23 +1,9 @@
 """Exercise checkers: run a learner's function on test cases and say what went wrong.
 
-Every checker returns a :class:`CheckResult` that displays as a short message starting
-"✔ Correct" or "✘ Not yet", with a hint. A checker never raises, whatever the learner's code
-does (returns None, crashes, loops over the wrong axis): the notebook runs top to bottom.
-
-Every checker is the same four things handed to the one harness, :func:`check_function`:
-a table of cases, a reference (a tested ``dlcourse`` function, or a few lines), a hint, and
-the known mistakes, each a wrong implementation with a sentence naming the mistake::
-
-    def check_relu(candidate):
-        cases = [(np.array([-2.0, 0.0, 3.0]),), (rng.normal(size=(3, 4)),)]
-        mistakes = [(lambda x: np.maximum(0, -x), "You flipped the sign of the input.")]
-        return check_function(candidate, activations.relu, cases, name="relu",
-                              hint="np.maximum(0, x), entry by entry.", mistakes=mistakes)
-
-``properties=`` adds tests a reference cannot pin down (random results, side effects), and
-``returns=int`` requires whole numbers. Add each mistake to the checker's table in
-``tests/test_checks*.py`` too: it must be rejected with its sentence. Import checkers from
-here: ``from dlcourse.checks import check_weighted_sum``.
+Each ``check_*`` returns a :class:`CheckResult` ("✔ Correct", or "✘ Not yet" with a hint) and
+never raises, whatever the learner's code does: the notebook runs top to bottom. A checker is a
+table of cases, a reference, a hint and the known mistakes, handed to :func:`check_function`.
+The checker modules are ``# fmt: off``: their tables read best one entry per line.
 """
 
 from ._core import CheckResult, check_function

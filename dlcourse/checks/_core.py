@@ -170,13 +170,12 @@ def check_function(
         A correct implementation; None when only ``properties`` are checked.
     cases : sequence of tuple
         Positional arguments of each call, or ``(args, kwargs)``. Each call gets copies.
-    name : str
-        The function's name as the exercise calls it.
-    hint : str, optional
-        Shown when the check fails.
+    name, hint, success : str
+        The function's name in messages; the hint shown on failure; the message on success.
     mistakes : sequence of (callable, str)
-        Known wrong answers: when the learner's results equal what ``wrong`` computes on
-        every case, its sentence, which names the mistake, is added to the message.
+        Known wrong answers: when the learner's results equal what ``wrong`` computes on every
+        case, its sentence naming the mistake is added to the message. Test each one in
+        ``tests/test_checks*.py``.
     properties : sequence of callable
         Run first, for what a reference cannot pin down (randomness, side effects):
         ``test(call)`` returns a problem or None; ``call(*args)`` runs the learner's code.
@@ -184,13 +183,11 @@ def check_function(
         ``int``: results must be whole numbers (an int, or an integer array).
     atol, rtol : float
         Tolerances for numbers.
-    success : str, optional
-        The message on success.
 
     Returns
     -------
     CheckResult
-        Its message starts with "✔ Correct" or "✘ Not yet".
+        Its message starts with "✔ Correct" or "✘ Not yet", with a hint on failure.
     """
     try:
         if not callable(candidate):

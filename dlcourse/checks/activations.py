@@ -1,19 +1,14 @@
 """Checkers for the exercises on activation functions (chapter 3)."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from .. import activations
 from ._core import CheckResult, _floats, _rejected, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def check_elu_grad(candidate: Any) -> CheckResult:
+def check_elu_grad(candidate) -> CheckResult:
     """Check ``elu_grad(x, alpha)``: 1 where ``x > 0``, else ``alpha * exp(x)`` (no ``x = 0``)."""
     cases = [(np.array([-3.0, -1.0, -0.5, 0.5, 2.0]), 1.0),
              (np.array([-2.0, -0.25, 0.75, 4.0]), 0.5),
@@ -36,7 +31,7 @@ def _softmax(Z, shift=0.0, axis=1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def check_softmax(candidate: Any) -> CheckResult:
+def check_softmax(candidate) -> CheckResult:
     """Check ``softmax(Z)``: the softmax of every row of a 2-D array, stable for large logits."""
     rng = np.random.default_rng(9)
     cases = [(np.array([[2.0, 1.0, 0.1], [0.5, -1.0, 2.0], [0.0, 0.0, 3.0]]),),
@@ -63,9 +58,8 @@ _MAXOUT_TARGETS = {
 }
 
 
-def check_maxout_weights(target: str, w1: Any, b1: Any, w2: Any, b2: Any) -> CheckResult:
-    """Check that ``max(w1*x + b1, w2*x + b2)`` computes ``target``: "relu", "leaky_relu" (slope
-    0.1), "abs" or "identity"."""
+def check_maxout_weights(target: str, w1, b1, w2, b2) -> CheckResult:
+    """Check that ``max(w1*x + b1, w2*x + b2)`` computes ``target``, a key of _MAXOUT_TARGETS."""
     numbers = _floats(w1, b1, w2, b2)
     if not isinstance(target, str) or target.lower() not in _MAXOUT_TARGETS:
         return _rejected(f"unknown target {target!r}; choose one of {', '.join(_MAXOUT_TARGETS)}.")
@@ -77,6 +71,6 @@ def check_maxout_weights(target: str, w1: Any, b1: Any, w2: Any, b2: Any) -> Che
     mistakes += [(f, f"Your unit is the {name}.") for name, f in _MAXOUT_TARGETS.values()]
     unit = f"max({a:g}x + {c:g}, {d:g}x + {e:g})"
     return check_function(lambda x: np.maximum(a * x + c, d * x + e), function,
-        [(np.linspace(-3, 3, 13),)], name=unit, mistakes=mistakes, success=f"{unit} is the "
-         f"{title}.",
+        [(np.linspace(-3, 3, 13),)], name=unit, mistakes=mistakes,
+        success=f"{unit} is the {title}.",
         hint="the unit outputs the larger of two lines: one right for x > 0, one for x < 0.")

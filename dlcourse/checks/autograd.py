@@ -2,14 +2,13 @@
 
 import numpy as np
 
+from ..activations import sigmoid
 from ._core import check_function
+
+# fmt: off
 
 NAME_SIGMOID = "(sigmoid(x), dL/dx) for L = c * sigmoid(x) + x, at (x, c) = "
 NAME_MUL = "(dL/da, dL/db, dL/dx) for L = c * mul(a, b) and c * mul(x, x), at (a = x, b, c) = "
-
-
-def _sig(x):
-    return 1 / (1 + np.exp(-x))
 
 
 def _torch_run(fn):  # hand the learner's function tensors made from the (copied) arrays
@@ -27,34 +26,23 @@ def check_standardize(standardize):
     """``standardize(X)``: each column of a float64 tensor to mean 0, population std 1."""
     rng = np.random.default_rng(7)
     cases = [(rng.normal(3, 2, (4, 3)),), (rng.normal(-1, 5, (3, 2)),)]
-    mistakes = [
-        (
-            lambda X: (X - X.mean(0)) / X.std(0, ddof=1),
-            "torch's `std` divides by n - 1 unless "
-            "told otherwise: pass `correction=0` to divide by n, as NumPy's `np.std` does.",
-        ),
-        (
-            lambda X: (X - X.mean(1, keepdims=True)) / X.std(1, keepdims=True),
-            "you standardised "
-            "each row (dim=1); a feature is a column, standardised over the samples: dim=0.",
-        ),
+    return check_function(_torch_run(standardize) if callable(standardize) else standardize,
+        lambda X: (X - X.mean(0)) / X.std(0), cases, name="standardize",
+        hint="(X - mean) / std, both over dim=0, with keepdim or broadcasting.", mistakes=[
+        (lambda X: (X - X.mean(0)) / X.std(0, ddof=1), "torch's `std` divides by n - 1 unless "
+         "told otherwise: pass `correction=0` to divide by n, as NumPy's `np.std` does."),
+        (lambda X: (X - X.mean(1, keepdims=True)) / X.std(1, keepdims=True), "you standardised "
+         "each row (dim=1); a feature is a column, standardised over the samples: dim=0."),
         (lambda X: X - X.mean(0), "you subtracted the mean but did not divide by the std."),
-    ]
-    return check_function(
-        _torch_run(standardize) if callable(standardize) else standardize,
-        lambda X: (X - X.mean(0)) / X.std(0),
-        cases,
-        name="standardize",
-        mistakes=mistakes,
-        hint="(X - mean) / std, both over dim=0, with keepdim or broadcasting.",
-    )
+    ])
 
 
 _W, _DW, _B, _DB = (np.random.default_rng(8).normal(size=n) for n in [(3, 2), (3, 2), 3, 3])
 
 
-def _sgd(new_W, new_b, grad_W, grad_b):  # what a step computes, from lr
-    return lambda lr: (new_W(lr), new_b(lr), grad_W, grad_b)
+def _sgd(lr, sign=-1, moved=True, grads=False):  # parameters and gradients after a step
+    step = sign * lr * moved
+    return _W + step * _DW, _B + step * _DB, _DW * grads, _DB * grads
 
 
 def check_sgd_step(sgd_step):
@@ -69,31 +57,18 @@ def check_sgd_step(sgd_step):
         grads = [np.zeros(p.shape) if p.grad is None else p.grad.numpy() for p in params]
         return tuple(p.detach().numpy() for p in params) + tuple(grads)
 
-    down_W, down_b = (lambda lr: _W - lr * _DW), (lambda lr: _B - lr * _DB)
-    mistakes = [
-        (
-            _sgd(lambda lr: _W, lambda lr: _B, _DW, _DB),
-            "the parameters did not change. Update them in place (`p -= lr * p.grad`): "
-            "`p = p - ...` only gives the name p to a new tensor.",
-        ),
-        (
-            _sgd(lambda lr: _W + lr * _DW, lambda lr: _B + lr * _DB, 0 * _W, 0 * _B),
-            "you stepped uphill: subtract lr * grad.",
-        ),
-        (
-            _sgd(down_W, down_b, _DW, _DB),
-            "the update is right, but the gradients are still there: `backward` would add the "
-            "next ones to them. Set `p.grad = None` (or `p.grad.zero_()`).",
-        ),
-    ]
-    return check_function(
-        run if callable(sgd_step) else sgd_step,
-        _sgd(down_W, down_b, 0 * _W, 0 * _B),
-        [(0.1,), (0.5,)],
+    return check_function(run if callable(sgd_step) else sgd_step, _sgd, [(0.1,), (0.5,)],
         name="sgd_step(parameters, lr) with lr",
-        mistakes=mistakes,
         hint="inside `with torch.no_grad():`, `p -= lr * p.grad` changes the parameter itself.",
-    )
+        mistakes=[
+        (lambda lr: _sgd(lr, moved=False, grads=True), "the parameters did not change. Update "
+         "them in place (`p -= lr * p.grad`): `p = p - ...` only gives the name p to a new "
+         "tensor."),
+        (lambda lr: _sgd(lr, sign=1), "you stepped uphill: subtract lr * grad."),
+        (lambda lr: _sgd(lr, grads=True), "the update is right, but the gradients are still "
+         "there: `backward` would add the next ones to them. Set `p.grad = None` (or "
+         "`p.grad.zero_()`)."),
+    ])
 
 
 def check_value_sigmoid(Value):
@@ -108,27 +83,20 @@ def check_value_sigmoid(Value):
         return s.data, v.grad
 
     def wrong(ds):  # (sigmoid(x), the gradient a given backward leaves in x.grad)
-        return lambda x, c: (_sig(x), ds(x, c, _sig(x)))
+        return lambda x, c: (sigmoid(x), ds(x, c, sigmoid(x)))
 
-    mistakes = [
+    return check_function(run, wrong(lambda x, c, s: c * s * (1 - s) + 1),
+        [(0.5, 2.0), (-1.5, 3.0), (2.0, -0.5)], name=NAME_SIGMOID,
+        success="`Value.sigmoid` computes the sigmoid and its gradient.",
+        hint="out.data = 1/(1 + exp(-x)); in _backward, self.grad += s * (1 - s) * out.grad.",
+        mistakes=[
         (wrong(lambda x, c, s: s * (1 - s) + 1), "multiply the local derivative by out.grad."),
         (wrong(lambda x, c, s: c * x * (1 - x) + 1), "s(1 - s) uses the OUTPUT s, not the input."),
         (wrong(lambda x, c, s: c * s + 1), "the derivative of the sigmoid is s(1 - s), not s."),
-        (
-            wrong(lambda x, c, s: c * s * (1 - s)),
-            "`=` overwrote the gradient from the other use of x; accumulate with `+=`.",
-        ),
+        (wrong(lambda x, c, s: c * s * (1 - s)), "`=` overwrote the gradient from the other use "
+         "of x; accumulate with `+=`."),
         (wrong(lambda x, c, s: 1.0), "x got no gradient through the sigmoid: set out._backward."),
-    ]
-    return check_function(
-        run,
-        wrong(lambda x, c, s: c * s * (1 - s) + 1),
-        [(0.5, 2.0), (-1.5, 3.0), (2.0, -0.5)],
-        name=NAME_SIGMOID,
-        success="`Value.sigmoid` computes the sigmoid and its gradient.",
-        mistakes=mistakes,
-        hint="out.data = 1/(1 + exp(-x)); in _backward, self.grad += s * (1 - s) * out.grad.",
-    )
+    ])
 
 
 def check_value_mul(mul, Value):
@@ -143,24 +111,13 @@ def check_value_mul(mul, Value):
         (xx * c).backward()
         return a.grad, b.grad, sq.grad
 
-    mistakes = [
-        (
-            lambda x, y, c: (c * y, c * x, c * x),
-            "mul(a, a) gets half its gradient: when a and b "
-            "are the same Value, `=` in the second line throws away what the first line added.",
-        ),
-        (
-            lambda x, y, c: (c * x, c * y, 2 * c * x),
-            "each input's gradient is the OTHER input times out.grad.",
-        ),
+    return check_function(run if callable(mul) else mul,
+        lambda x, y, c: (c * y, c * x, 2 * c * x), [(2.0, -3.0, 1.5), (-0.5, 4.0, -2.0)],
+        name=NAME_MUL, success="`mul` accumulates its gradients, even for mul(x, x).",
+        hint="a gradient is accumulated (+=), never set.", mistakes=[
+        (lambda x, y, c: (c * y, c * x, c * x), "mul(a, a) gets half its gradient: when a and b "
+         "are the same Value, `=` in the second line throws away what the first line added."),
+        (lambda x, y, c: (c * x, c * y, 2 * c * x), "each input's gradient is the OTHER input "
+         "times out.grad."),
         (lambda x, y, c: (y, x, 2 * x), "multiply by out.grad."),
-    ]
-    return check_function(
-        run if callable(mul) else mul,
-        lambda x, y, c: (c * y, c * x, 2 * c * x),
-        [(2.0, -3.0, 1.5), (-0.5, 4.0, -2.0)],
-        name=NAME_MUL,
-        success="`mul` accumulates its gradients, even for mul(x, x).",
-        mistakes=mistakes,
-        hint="a gradient is accumulated (+=), never set.",
-    )
+    ])

@@ -1,20 +1,15 @@
 """Checkers for the exercises on backpropagation (chapter 7)."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_grad
 from ..gradcheck import numerical_gradient
 from ._core import CheckResult, _named, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def check_sigmoid_backward(candidate: Any) -> CheckResult:
+def check_sigmoid_backward(candidate) -> CheckResult:
     """Check ``sigmoid_backward(grad_output, z)``: ``grad_output * s * (1 - s)``."""
     rng = np.random.default_rng(21)
     cases = [(np.array([1.0]), np.array([0.0])),
@@ -36,9 +31,8 @@ def _linear_backward(g, x, w):
     return g.T @ x, g.sum(axis=0), g @ w
 
 
-def check_linear_backward(candidate: Any) -> CheckResult:
-    """Check ``linear_backward(grad_output, x, weight)`` -> ``(grad_weight, grad_bias, grad_input)``
-    for ``out = x @ weight.T + bias``, ``weight`` of shape (out, in) as in ``nn.Linear``."""
+def check_linear_backward(candidate) -> CheckResult:
+    """Check ``linear_backward(grad_output, x, weight)``, ``weight`` (out, in) as in nn.Linear."""
     rng = np.random.default_rng(23)
     cases = [(np.array([[-280.0]]), np.array([[26.0, 0.0]]), np.array([[2.0, 7.0]]))] + [
         tuple(rng.standard_normal(s) for s in ((n, o), (n, i), (o, i)))
@@ -46,8 +40,8 @@ def check_linear_backward(candidate: Any) -> CheckResult:
     return check_function(candidate, _linear_backward, cases, name="linear_backward",
         hint="each gradient has the shape of its variable: grad_output.T @ x, "
         "grad_output.sum(axis=0), grad_output @ weight.", mistakes=[
-        (lambda g, x, w: (x.T @ g, g.sum(0), g @ w), "grad_weight is grad_output.T @ x, not x.T @ "
-         "grad_output."),
+        (lambda g, x, w: (x.T @ g, g.sum(0), g @ w),
+         "grad_weight is grad_output.T @ x, not x.T @ grad_output."),
         (lambda g, x, w: (g.T @ x, g.mean(0), g @ w), "Bias gradients ADD UP over samples."),
         (lambda g, x, w: (g.T @ x, g, g @ w), "grad_bias has one row per sample: sum over axis 0."),
         (lambda g, x, w: (g.T @ x / len(x), g.sum(0), g @ w), "grad_weight was divided by the "
@@ -74,9 +68,8 @@ def _restores_x(call) -> str | None:
     return None
 
 
-def check_numerical_gradient(candidate: Any) -> CheckResult:
-    """Check ``numerical_gradient(f, x, eps)``: central differences for every entry of ``x``, in
-    the shape of ``x``, leaving ``x`` as it was."""
+def check_numerical_gradient(candidate) -> CheckResult:
+    """Check ``numerical_gradient(f, x, eps)``: central differences, ``x`` left as it was."""
     cases = [(_named("sum(x**2)", lambda v: np.sum(v**2)), np.array([1.0, -2.0, 3.0]), 1e-5),
              (_named("3 sum(sin(x))", lambda v: 3 * np.sum(np.sin(v))),
               np.random.default_rng(25).standard_normal((2, 3)), 1e-5),
@@ -85,8 +78,8 @@ def check_numerical_gradient(candidate: Any) -> CheckResult:
     return check_function(candidate, numerical_gradient, cases, name="numerical_gradient",
         properties=[_restores_x], atol=1e-7,
         hint="for i in np.ndindex(x.shape): set x[i] to old + eps and old - eps, evaluate f, put "
-        "x[i] back, grad[i] = (f_plus - f_minus) / (2 * eps); start from "
-         "np.zeros_like(x).", mistakes=[
+        "x[i] back, grad[i] = (f_plus - f_minus) / (2 * eps); start from np.zeros_like(x).",
+        mistakes=[
         (lambda *a: _differences(*a, central=False), "That is the one-sided difference: use "
          "(f(x + eps) - f(x - eps)) / (2 * eps)."),
         (lambda *a: 2 * _differences(*a), "That is twice the gradient: divide by 2 * eps."),

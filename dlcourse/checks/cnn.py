@@ -1,19 +1,14 @@
 """Checkers for convolutions and pooling (chapter 11) and the MNIST assignment (chapter 13)."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ..conv import avg_pool2d, conv2d, conv_output_size, max_pool2d
 from ._core import CheckResult, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def check_conv_parameters(candidate: Any) -> CheckResult:
+def check_conv_parameters(candidate) -> CheckResult:
     """Check ``conv_parameters(in_channels, out_channels, kernel_size)``: ``o * i * k * k + o``."""
     return check_function(candidate, lambda i, o, k: o * i * k * k + o, [(1, 8, 5), (8, 16, 5),
         (3, 64, 3), (16, 1, 1), (2, 3, 7)], name="conv_parameters", returns=int,
@@ -36,9 +31,8 @@ def _confusion(y_true, y_pred, n_classes, repeats=True, dtype=np.int64):
     return matrix
 
 
-def check_confusion_matrix(candidate: Any) -> CheckResult:
-    """Check ``confusion_matrix(y_true, y_pred, n_classes)``: ``[i, j]`` counts true ``i``
-    predicted as ``j``, integers."""
+def check_confusion_matrix(candidate) -> CheckResult:
+    """Check ``confusion_matrix(y_true, y_pred, n_classes)``: [i, j] counts true i predicted j."""
     rng = np.random.default_rng(7)
     cases = [(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), 3),
              (np.array([1, 0]), np.array([0, 1]), 2),
@@ -69,9 +63,8 @@ _SLIDES = [((np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0,
             {"stride": 2, "padding": 1})]
 
 
-def check_conv2d_single(candidate: Any) -> CheckResult:
-    """Check ``conv2d_single(image, kernel, stride=1, padding=0)``: deep learning's convolution
-    (cross-correlation, the kernel not flipped) of one 2-D image, as ``F.conv2d``."""
+def check_conv2d_single(candidate) -> CheckResult:
+    """Check ``conv2d_single(image, kernel, stride=1, padding=0)`` of one image, as F.conv2d."""
     rng = np.random.default_rng(21)
     cases = [*_SLIDES,
              ((rng.integers(-3, 4, (6, 7)).astype(float), rng.normal(size=(3, 3))), {"padding": 1}),
@@ -79,22 +72,20 @@ def check_conv2d_single(candidate: Any) -> CheckResult:
              ((rng.normal(size=(8, 8)), rng.normal(size=(3, 3))), {"stride": 3, "padding": 2})]
     return check_function(candidate, _conv, cases, name="conv2d_single",
         hint="padded = np.pad(image, padding); out[i, j] = np.sum(kernel * padded[i*stride : "
-        "i*stride + kH, j*stride : j*stride + kW]) for (H + 2p - kH) // stride + 1 "
-         "rows.", mistakes=[
-        (lambda im, k, stride=1, padding=0: _conv(im, np.flip(k), stride, padding), "You flipped "
-         "the "
-         "kernel: deep learning's convolution uses it as it is."),
+        "i*stride + kH, j*stride : j*stride + kW]) for (H + 2p - kH) // stride + 1 rows.",
+        mistakes=[
+        (lambda im, k, stride=1, padding=0: _conv(im, np.flip(k), stride, padding),
+         "You flipped the kernel: deep learning's convolution uses it as it is."),
         (lambda im, k, stride=1, padding=0: _conv(im, k, 1, padding), "The stride is ignored."),
         (lambda im, k, stride=1, padding=0: _conv(im, k, stride), "The padding is ignored."),
-        (lambda im, k, stride=1, padding=0: _conv(np.pad(im, (0, padding)), k, stride), "You "
-         "padded "
-         "one side only; np.pad(image, padding) pads every side."),
-        (lambda im, k, stride=1, padding=0: _conv(im, k, stride, padding).T, "Rows and columns are "
-         "swapped."),
+        (lambda im, k, stride=1, padding=0: _conv(np.pad(im, (0, padding)), k, stride),
+         "You padded one side only; np.pad(image, padding) pads every side."),
+        (lambda im, k, stride=1, padding=0: _conv(im, k, stride, padding).T,
+         "Rows and columns are swapped."),
     ])
 
 
-def check_output_size(candidate: Any) -> CheckResult:
+def check_output_size(candidate) -> CheckResult:
     """Check ``output_size(n, kernel_size, stride, padding)``: ``(n + 2p - k) // s + 1``, an int."""
     cases = [(5, 3, 1, 0), (5, 3, 2, 1), (28, 5, 1, 2), (28, 2, 2, 0), (7, 2, 2, 0),
              (224, 7, 2, 3), (32, 5, 1, 0), (6, 3, 4, 0), (4, 4, 1, 0)]
@@ -116,7 +107,7 @@ def _ceil_pool(x, k, s):
     return np.array([[x[i : i + k, j : j + k].max() for j in starts[1]] for i in starts[0]])
 
 
-def check_max_pool(candidate: Any) -> CheckResult:
+def check_max_pool(candidate) -> CheckResult:
     """Check ``max_pool(x, pool_size, stride)``: the maximum of each window that fits in ``x``."""
     rng = np.random.default_rng(23)
     cases = [(np.array([[1.0, 3, 2, 0], [4, 6, 5, 1], [3, 1, 0, 2], [1, 2, 4, 3]]), 2, 2),

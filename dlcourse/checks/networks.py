@@ -1,33 +1,21 @@
 """Checkers for the exercises on multi-layer perceptrons (chapter 4)."""
 
-from __future__ import annotations
-
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 
+from ..activations import relu, sigmoid
 from ._core import CheckResult, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def _relu(z):
-    return np.maximum(0.0, z)
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def _network(x, W, w, hidden=_relu, out=lambda z: z):
+def _network(x, W, w, hidden=relu, out=lambda z: z):
     return out(w @ hidden(W @ x))
 
 
-def check_forward_relu_network(candidate: Any) -> CheckResult:
-    """Check ``forward_relu_network(x, W_hidden, w_output)``: ReLU hidden units (one row of
-    ``W_hidden`` each), one linear output unit, no biases."""
+def check_forward_relu_network(candidate) -> CheckResult:
+    """Check ``forward_relu_network(x, W_hidden, w_output)``: no biases, linear output."""
     rng = np.random.default_rng(11)
     cases = [(np.array([3.0, 5.0]), np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([2.0, 7.0])),
              (np.array([1.0, 2.0]), np.array([[1.0, 1.0], [2.0, -1.5]]), np.array([-1.0, 2.0])),
@@ -36,10 +24,10 @@ def check_forward_relu_network(candidate: Any) -> CheckResult:
     return check_function(candidate, _network, cases, name="forward_relu_network",
         hint="hidden = np.maximum(0, W_hidden @ x), then output = w_output @ hidden.", mistakes=[
         (lambda x, W, w: w @ (W @ x), "You left out the ReLU on the hidden units."),
-        (lambda x, W, w: _network(x, W, w, out=_relu), "The output unit has no activation."),
+        (lambda x, W, w: _network(x, W, w, out=relu), "The output unit has no activation."),
         (lambda x, W, w: _network(x, W.T, w), "You used W_hidden transposed."),
-        (lambda x, W, w: _relu(W @ x), "You returned the hidden layer: multiply by w_output."),
-        (lambda x, W, w: _network(x, W, w, hidden=_sigmoid), "You used the sigmoid, not the ReLU."),
+        (lambda x, W, w: relu(W @ x), "You returned the hidden layer: multiply by w_output."),
+        (lambda x, W, w: _network(x, W, w, hidden=sigmoid), "You used the sigmoid, not the ReLU."),
     ])
 
 
@@ -47,12 +35,12 @@ def _count(sizes, bias=lambda n_in, n_out: n_out):
     return sum(n_in * n_out + bias(n_in, n_out) for n_in, n_out in pairwise(sizes))
 
 
-def check_count_parameters(candidate: Any) -> CheckResult:
+def check_count_parameters(candidate) -> CheckResult:
     """Check ``count_parameters(layer_sizes)``: weights plus biases of a fully connected MLP."""
     cases = [([2, 2, 1],), ([2, 8, 1],), ([2, 8, 8, 1],), ([784, 128, 10],), ([3, 1],)]
     return check_function(candidate, _count, cases, name="count_parameters", returns=int,
-        hint="each pair of consecutive layers has n_in * n_out weights and n_out "
-         "biases.", mistakes=[
+        hint="each pair of consecutive layers has n_in * n_out weights and n_out biases.",
+        mistakes=[
         (lambda s: _count(s, lambda i, o: 0), "You counted the weights only; add the biases."),
         (lambda s: _count(s, lambda i, o: i), "Biases go AFTER, not BEFORE each pair."),
         (lambda s: _count(s) + s[0], "You gave the input units biases too; they have none."),
@@ -61,16 +49,15 @@ def check_count_parameters(candidate: Any) -> CheckResult:
     ])
 
 
-def _mlp(X, weights, biases, act=_relu, last=False, T=True):
+def _mlp(X, weights, biases, act=relu, last=False, T=True):
     for i, (W, b) in enumerate(zip(weights, biases)):
         X = X @ (W.T if T else W) + b
         X = act(X) if (i < len(weights) - 1 or last) else X
     return X
 
 
-def check_mlp_forward(candidate: Any) -> CheckResult:
-    """Check ``mlp_forward(X, weights, biases)``: ReLU after every layer but the last; weights in
-    PyTorch's shape ``(out_features, in_features)``, one data point per row of ``X``."""
+def check_mlp_forward(candidate) -> CheckResult:
+    """Check ``mlp_forward(X, weights, biases)``: weights (out, in) as in nn.Linear."""
     rng = np.random.default_rng(13)
 
     def layers(*sizes):
@@ -91,5 +78,5 @@ def check_mlp_forward(candidate: Any) -> CheckResult:
         (lambda *a: _mlp(*a, act=lambda z: z), "You left out the ReLU between the layers."),
         (lambda X, W, b: _mlp(X, W, [0 * v for v in b]), "You left out the biases."),
         (lambda *a: _mlp(*a, T=False), "Multiply by the transpose, h @ W.T."),
-        (lambda *a: _mlp(*a, act=_sigmoid), "You used the sigmoid, not the ReLU."),
+        (lambda *a: _mlp(*a, act=sigmoid), "You used the sigmoid, not the ReLU."),
     ])

@@ -1,20 +1,15 @@
 """Checkers for chapters 1 and 2: measuring error, the neuron and the perceptron."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ..datasets import logic_gate, make_linearly_separable
 from ..losses import mse_loss
 from ._core import CheckResult, _floats, _rejected, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
-def check_mean_squared_error(candidate: Any) -> CheckResult:
+def check_mean_squared_error(candidate) -> CheckResult:
     """Check ``mean_squared_error(y_true, y_pred)``: the mean of ``(y_true - y_pred) ** 2``."""
     rng = np.random.default_rng(1)
     cases = [(np.array([3.0, 5.0]), np.array([4.0, 5.0])), (np.array([1.0]), np.array([-1.0])),
@@ -67,15 +62,14 @@ def _finds_best_angle(call) -> str | None:
     return None
 
 
-def check_learn_angle(candidate: Any) -> CheckResult:
-    """Check ``learn_angle(X, y)``: an angle whose rotated threshold rule fits ``y`` within one
-    percentage point of the best angle on a 1-degree grid."""
+def check_learn_angle(candidate) -> CheckResult:
+    """Check ``learn_angle(X, y)``: as accurate as the best whole-degree angle, +-1%."""
     return check_function(candidate, None, [], name="learn_angle", properties=[_finds_best_angle],
         hint="loop over the angles np.arange(0, 360), rotate X by each, predict 1 where the "
         "first coordinate is > 0, and return the angle of highest accuracy.")
 
 
-def check_weighted_sum(candidate: Any) -> CheckResult:
+def check_weighted_sum(candidate) -> CheckResult:
     """Check ``weighted_sum(x, w, b)``: ``x[0]*w[0] + ... + x[n-1]*w[n-1] + b``."""
     rng = np.random.default_rng(3)
     cases = [(np.array([2.0, 3.0]), np.array([1.0, 1.0]), 0.0),
@@ -93,7 +87,7 @@ def check_weighted_sum(candidate: Any) -> CheckResult:
     ])
 
 
-def check_perceptron_predict(candidate: Any) -> CheckResult:
+def check_perceptron_predict(candidate) -> CheckResult:
     """Check ``perceptron_predict(X, w, b)``: ``1`` where ``X @ w + b > 0``, else ``0``."""
     X, _ = make_linearly_separable(12, seed=4)
     ones = np.array([1.0, 1.0])
@@ -119,9 +113,8 @@ def _epoch(X, y, w, b, lr, *, online=True, update_bias=True, sign=1):
     return w, b, int(mistakes)
 
 
-def check_perceptron_epoch(candidate: Any) -> CheckResult:
-    """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``: one pass of the
-    perceptron rule over the samples, in order."""
+def check_perceptron_epoch(candidate) -> CheckResult:
+    """Check ``perceptron_epoch(X, y, w, b, lr)`` -> ``(w, b, n_mistakes)``."""
     (X, y), (gx, gy) = make_linearly_separable(10, seed=5), logic_gate("and")
     cases = [(X, y, np.zeros(2), 0.0, 1.0), (X, y, np.array([0.5, -1.0]), 0.2, 0.1),
              (gx, gy, np.zeros(2), 0.0, 1.0), (gx, gy, np.array([1.0, 1.0]), -1.5, 0.5)]
@@ -140,9 +133,8 @@ def check_perceptron_epoch(candidate: Any) -> CheckResult:
 _GATES = ("and", "or", "nand", "nor", "xor")
 
 
-def check_gate_weights(gate: str, w: Any, b: Any) -> CheckResult:
-    """Check that a perceptron with weights ``w`` (two numbers) and bias ``b`` computes ``gate``,
-    one of "and", "or", "nand", "nor", "xor"."""
+def check_gate_weights(gate: str, w, b) -> CheckResult:
+    """Check that a perceptron with weights ``w`` and bias ``b`` computes ``gate``."""
     numbers = _floats(w, b)
     if not isinstance(gate, str) or gate.lower() not in _GATES:
         return _rejected(f"unknown gate {gate!r}; choose one of {', '.join(_GATES)}.")

@@ -38,14 +38,14 @@ _ES = [
 ]
 
 
-def check_he_std(fn: object) -> CheckResult:
+def check_he_std(fn) -> CheckResult:
     """Check ``he_std(fan_in, fan_out)``: ``sqrt(2 / fan_in)``, He et al.'s std for ReLU."""
     hint = "a ReLU zeroes half of z, so Var(w) = 2 / fan_in keeps E[a^2] steady; take the root."
     ref, cases = (lambda i, o: np.sqrt(2 / i)), [(100, 10), (784, 256), (3, 500)]
     return check_function(fn, ref, cases, name="he_std", hint=hint, mistakes=_HE)
 
 
-def check_batch_norm_train(fn: object) -> CheckResult:
+def check_batch_norm_train(fn) -> CheckResult:
     """Check ``batch_norm_train(x, gamma, beta)``: batch norm's training-mode output, eps 1e-5."""
     hint = "per feature, over the batch: (x - mean) / sqrt(var + eps), then gamma * ... + beta."
     x = [np.random.default_rng(n).normal([0, 3, -1], [1, 0.003, 5], (n, 3)) for n in (8, 5)]
@@ -53,7 +53,7 @@ def check_batch_norm_train(fn: object) -> CheckResult:
     return check_function(fn, _bn, cases, name="batch_norm_train", hint=hint, mistakes=_BN)
 
 
-def check_early_stopping_epoch(fn: object) -> CheckResult:
+def check_early_stopping_epoch(fn) -> CheckResult:
     """Check ``early_stopping_epoch(val_losses, patience)``: the epoch whose weights are kept."""
     hint = "count epochs from 1; stop after `patience` epochs without a strictly lower loss."
     cases = [([10, 8, 6, 6.5, 7, 6.2, 7.5, 5], 3), ([9, 8, 7], 2), ([5, 5, 6, 4], 2)]

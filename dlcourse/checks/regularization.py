@@ -1,14 +1,9 @@
 """Checkers for the exercises on dropout: inverted dropout, its backward pass, its scaling."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ._core import CheckResult, _Failed, _floats, _rejected, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
@@ -67,10 +62,8 @@ def _draws_from_rng(call) -> str | None:
     return None
 
 
-def check_dropout(candidate: Any) -> CheckResult:
-    """Check ``dropout(x, p, training, rng)``: each element dropped independently with
-    probability ``p`` (so the count per row varies), the rest ``x / (1 - p)``, drawn from ``rng``;
-    ``x`` itself in evaluation mode and for ``p = 0``."""
+def check_dropout(candidate) -> CheckResult:
+    """Check inverted ``dropout(x, p, training, rng)``, each element on its own."""
     x, rng = np.random.default_rng(6).normal(size=(6, 5)), np.random.default_rng(7)
     cases = [(x, 0.5, False, rng), (x, 0.2, False, rng), (x, 0.0, True, rng)]
     return check_function(candidate, lambda x, p, training, rng: x, cases, name="dropout",
@@ -84,18 +77,16 @@ def check_dropout(candidate: Any) -> CheckResult:
     ])
 
 
-def check_dropout_backward(candidate: Any) -> CheckResult:
-    """Check ``dropout_backward(grad_output, mask, p)``: ``grad_output * mask / (1 - p)``, with
-    ``mask`` the boolean keep-mask of the forward pass."""
+def check_dropout_backward(candidate) -> CheckResult:
+    """Check ``dropout_backward(grad_output, mask, p)``: ``grad * mask / (1 - p)``."""
     rng, cases = np.random.default_rng(11), []
     for shape, p in (((2, 3), 0.5), ((5, 4), 0.2), ((3, 6), 0.75), ((4, 4), 0.0)):
         mask = rng.random(shape) >= p
         mask[0, 0], mask[-1, -1] = True, p == 0.0  # at least one kept, one dropped
         cases.append((np.round(rng.normal(size=shape), 2), mask, p))
     return check_function(candidate, lambda g, m, p: g * m / (1 - p), cases,
-        name="dropout_backward",
-        atol=1e-10, hint="out = x * mask / (1 - p), so multiply grad_output by the same mask / (1 "
-         "- p).",
+        name="dropout_backward", atol=1e-10,
+        hint="out = x * mask / (1 - p), so multiply grad_output by the same mask / (1 - p).",
         mistakes=[
         (lambda g, m, p: g * m, "You apply the mask but not the scale 1 / (1 - p)."),
         (lambda g, m, p: g / (1 - p), "You scale but forget the mask."),
@@ -105,9 +96,8 @@ def check_dropout_backward(candidate: Any) -> CheckResult:
     ])
 
 
-def check_dropout_scale(p: Any, train_factor: Any, test_factor: Any) -> CheckResult:
-    """Check the factors of the original dropout ``(1, 1 - p)`` or of inverted dropout
-    ``(1 / (1 - p), 1)``, which keep a unit's expected output the same in both modes."""
+def check_dropout_scale(p, train_factor, test_factor) -> CheckResult:
+    """Check the (train, test) factors of the original or the inverted dropout."""
     numbers = _floats(p, train_factor, test_factor)
     if numbers is None or numbers.size != 3:
         return _rejected(f"p, train_factor and test_factor must be three numbers; got {p!r}, "

@@ -1,15 +1,10 @@
 """Checkers for the exercises on recurrent networks (chapter 12), in PyTorch's layout: ``W_ih``
 (hidden, input), ``W_hh`` (hidden, hidden), a batch of sequences (batch, seq_len, input)."""
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as np
 
 from ._core import CheckResult, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
@@ -30,9 +25,8 @@ def _weights(rng, input_size, hidden_size):
     return tuple(rng.uniform(-s, s, size) for size in ((n, input_size), (n, n), n, n))
 
 
-def check_rnn_step(candidate: Any) -> CheckResult:
-    """Check ``rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)``: the new hidden state
-    ``tanh(x_t W_ih^T + b_ih + h_prev W_hh^T + b_hh)`` of a batch, as ``nn.RNNCell``."""
+def check_rnn_step(candidate) -> CheckResult:
+    """Check ``rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)``, as ``nn.RNNCell``."""
     rng = np.random.default_rng(12)
     cases = [(rng.normal(size=(b, i)), rng.uniform(-1, 1, (b, h)), *_weights(rng, i, h))
              for b, i, h in [(4, 3, 3), (1, 1, 3), (4, 2, 3), (5, 3, 2), (2, 4, 4)]]
@@ -49,9 +43,8 @@ def check_rnn_step(candidate: Any) -> CheckResult:
     ])
 
 
-def check_rnn_forward(candidate: Any) -> CheckResult:
-    """Check ``rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh)``: every time step's hidden state, shape
-    (batch, seq_len, hidden), the first output of ``nn.RNN(batch_first=True)``."""
+def check_rnn_forward(candidate) -> CheckResult:
+    """Check ``rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh)``, as ``nn.RNN(batch_first=True)``."""
     rng = np.random.default_rng(21)
     cases = [(rng.normal(size=(b, t, i)), rng.uniform(-1, 1, (b, h)), *_weights(rng, i, h))
              for b, t, i, h in [(3, 5, 2, 4), (1, 3, 1, 2), (2, 7, 3, 3)]]
@@ -70,7 +63,7 @@ def _count(i, h, n, biases=2, recurrent=True):
     return sum(h * (i if k == 0 else h) + h * h * recurrent + biases * h for k in range(n))
 
 
-def check_rnn_parameters(candidate: Any) -> CheckResult:
+def check_rnn_parameters(candidate) -> CheckResult:
     """Check ``rnn_parameters(input_size, hidden_size, num_layers)``: the size of ``nn.RNN``."""
     return check_function(candidate, _count, [(5, 4, 3), (1, 16, 1), (3, 8, 1), (1, 1, 1),
         (10, 20, 2), (7, 2, 4)], name="rnn_parameters", returns=int,
@@ -94,9 +87,8 @@ def _clip(grads, max_norm, each=False, always=False, upside_down=False):
     return out
 
 
-def check_clip_grad_norm(candidate: Any) -> CheckResult:
-    """Check ``clip_grad_norm(grads, max_norm)``: when the total norm of all the arrays exceeds
-    ``max_norm``, scale each by ``max_norm / total``, as ``clip_grad_norm_``."""
+def check_clip_grad_norm(candidate) -> CheckResult:
+    """Check ``clip_grad_norm(grads, max_norm)``, as ``clip_grad_norm_``."""
     rng = np.random.default_rng(33)
     cases = [([np.array([[1.0, 2.0], [2.0, 0.0]]), np.array([4.0])], 2.5),  # total norm 5
              ([np.array([3.0, 4.0])], 1.0), ([np.array([0.3, 0.4])], 1.0),  # norm 0.5: unchanged

@@ -1,15 +1,11 @@
 """Checkers for training in practice: batches, epochs and optimizer steps (chapter 8)."""
 
-from __future__ import annotations
-
 import math
-from typing import Any
 
 import numpy as np
 
 from ._core import CheckResult, _Failed, check_function
 
-# The tables of cases and mistakes read best one entry per line:
 # fmt: off
 
 
@@ -17,7 +13,7 @@ def _steps(n, b, drop_last=False):
     return n // b if drop_last else math.ceil(n / b)
 
 
-def check_steps_per_epoch(candidate: Any) -> CheckResult:
+def check_steps_per_epoch(candidate) -> CheckResult:
     """Check ``steps_per_epoch(n_samples, batch_size, drop_last=False)``: a DataLoader's length."""
     cases = [((n, b), {"drop_last": d}) for n, b, d in [(1000, 64, False), (1000, 100, False),
              (60_000, 128, False), (10, 32, False), (1, 1, False), (1000, 64, True),
@@ -69,9 +65,8 @@ def _epochs(call) -> str | None:
     return None
 
 
-def check_minibatches(candidate: Any) -> CheckResult:
-    """Check ``minibatches(n_samples, batch_size, rng)``: a fresh random order from ``rng``, cut
-    into batches of ``batch_size`` (the last may be smaller), as a list of index arrays."""
+def check_minibatches(candidate) -> CheckResult:
+    """Check ``minibatches(n_samples, batch_size, rng)``: shuffled index batches."""
     return check_function(candidate, None, [], name="minibatches", properties=[_epochs],
         hint="order = rng.permutation(n_samples); return [order[i:i + batch_size] for i in "
         "range(0, n_samples, batch_size)].")
@@ -82,10 +77,8 @@ def _nesterov(w, g, buffer, lr, momentum=0.9, *, nesterov=True):
     return w - lr * (g + momentum * new if nesterov else new), new
 
 
-def check_nesterov_step(candidate: Any) -> CheckResult:
-    """Check ``nesterov_step(w, grad, buffer, lr, momentum=0.9)`` -> ``(w, buffer)``, one step of
-    ``torch.optim.SGD(nesterov=True)``: ``buffer = momentum * buffer + grad``,
-    ``w -= lr * (grad + momentum * buffer)``."""
+def check_nesterov_step(candidate) -> CheckResult:
+    """Check ``nesterov_step(w, grad, buffer, lr, momentum=0.9)`` -> ``(w, buffer)``."""
     rng = np.random.default_rng(21)
     w, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
     cases = [((w, g, np.array([1.0, -1.0]), 0.1), {}),
@@ -98,8 +91,8 @@ def check_nesterov_step(candidate: Any) -> CheckResult:
         (lambda *a, **k: _nesterov(*a, **k, nesterov=False), "That is the ordinary momentum step."),
         (lambda *a, **k: _nesterov(*a, **k)[::-1], "The two results are swapped: (w, buffer)."),
         (lambda *a, **k: _nesterov(*a, **k)[0], "Return two values, (w, buffer)."),
-        (lambda w, g, b, lr, momentum=0.9: (_nesterov(w, g, b, lr, momentum)[0], b), "Return the "
-         "updated buffer, not the old one."),
-        (lambda w, g, b, lr, momentum=0.9: _nesterov(w, g, b, lr), "You ignore the momentum "
-         "argument."),
+        (lambda w, g, b, lr, momentum=0.9: (_nesterov(w, g, b, lr, momentum)[0], b),
+         "Return the updated buffer, not the old one."),
+        (lambda w, g, b, lr, momentum=0.9: _nesterov(w, g, b, lr),
+         "You ignore the momentum argument."),
     ])
