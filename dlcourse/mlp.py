@@ -154,14 +154,8 @@ class Linear(Module):
         return [self.weight, self.bias]
 
 
-_TORCH_NAMES = {
-    "identity": "Identity",
-    "sigmoid": "Sigmoid",
-    "tanh": "Tanh",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-}
+# torch.nn's class names that are not simply the capitalised name ("tanh" -> "Tanh")
+_TORCH_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU"}
 
 
 class Activation(Module):
@@ -175,7 +169,7 @@ class Activation(Module):
         self._x: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        return f"{_TORCH_NAMES[self.name]}()"
+        return f"{_TORCH_NAMES.get(self.name, self.name.capitalize())}()"
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """``f(x)``, elementwise, any shape."""
