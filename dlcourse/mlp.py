@@ -427,8 +427,7 @@ def train(
     X = as_array(X, "X", shape=("n_samples", "n_features" if n_in is None else n_in))
     n_out = getattr(model, "out_features", None)
     y = as_array(y, "y", ndim=(1, 2))
-    if y.ndim == 1:
-        y = y[:, None]
+    y = y.reshape(len(y), -1)  # (n_samples,) -> (n_samples, 1)
     if y.shape[0] != X.shape[0] or (n_out is not None and y.shape[1] != n_out):
         raise ValueError(
             f"`y` must have shape ({X.shape[0]},) or ({X.shape[0]}, "

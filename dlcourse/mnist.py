@@ -213,9 +213,7 @@ def _check_images(images: Any) -> np.ndarray:
     arr = np.asarray(images)
     if arr.dtype.kind not in "uif":  # also None, a string, ...
         raise TypeError(f"`images` must hold numbers (uint8 pixels); got {describe(images)}.")
-    valid_3d = arr.ndim == 3 and arr.shape[1:] == (_SIDE, _SIDE)
-    valid_4d = arr.ndim == 4 and arr.shape[1:] == (1, _SIDE, _SIDE)
-    if not (valid_3d or valid_4d):
+    if arr.shape[1:] not in ((_SIDE, _SIDE), (1, _SIDE, _SIDE)):
         raise ValueError(
             f"`images` must have shape (n, 28, 28) or (n, 1, 28, 28); got {describe(arr)}."
         )

@@ -83,26 +83,24 @@ def plot_data(ax, X, y, *, class_names: Sequence[str] | None = None, size: float
     return artists
 
 
-def _grid(xlim, ylim, resolution):
+def _on_grid(fn, name, xlim, ylim, resolution):
+    """A grid ``xx, yy`` of ``resolution``² points over ``xlim`` x ``ylim``, and ``fn`` at
+    each point, of the same shape."""
+    fn = check_callable(fn, name)
     xlim = as_array(xlim, "xlim", shape=(2,))
     ylim = as_array(ylim, "ylim", shape=(2,))
-    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+    for lim_name, lim in (("xlim", xlim), ("ylim", ylim)):
         if lim[0] >= lim[1]:
-            raise ValueError(f"`{name}` must be (low, high) with low < high; got {tuple(lim)}.")
+            raise ValueError(f"`{lim_name}` must be (low, high) with low < high; got {tuple(lim)}.")
     resolution = check_int(resolution, "resolution", low=2, high=2000)
     xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
-    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
-
-
-def _evaluate(fn, points, name):
-    fn = check_callable(fn, name)
-    values = np.asarray(fn(points), dtype=float)
-    if values.shape not in ((len(points),), (len(points), 1)):
+    values = np.asarray(fn(np.column_stack([xx.ravel(), yy.ravel()])), dtype=float)
+    if values.shape not in ((xx.size,), (xx.size, 1)):
         raise ValueError(
             f"`{name}` must map an array of shape (m, 2) to shape (m,); "
             f"it returned shape {values.shape}."
         )
-    return values.reshape(-1)
+    return xx, yy, values.reshape(xx.shape)
 
 
 def _check_length(seq: Sequence, name: str, n: int, what: str) -> None:
@@ -140,8 +138,7 @@ def plot_decision_regions(
     """
     ax = check_ax(ax)
     n_classes = check_int(n_classes, "n_classes", low=2, high=len(CLASS_COLORS))
-    xx, yy, points = _grid(xlim, ylim, resolution)
-    labels = _evaluate(predict, points, "predict").reshape(xx.shape)
+    xx, yy, labels = _on_grid(predict, "predict", xlim, ylim, resolution)
     cmap = ListedColormap(CLASS_COLORS[:n_classes])
     levels = np.arange(n_classes + 1) - 0.5
     return ax.contourf(xx, yy, labels, levels=levels, cmap=cmap, alpha=0.25, antialiased=True)
@@ -171,8 +168,7 @@ def plot_probability_map(
         The shading and the decision boundary (possibly empty).
     """
     ax = check_ax(ax)
-    xx, yy, points = _grid(xlim, ylim, resolution)
-    proba = _evaluate(predict_proba, points, "predict_proba").reshape(xx.shape)
+    xx, yy, proba = _on_grid(predict_proba, "predict_proba", xlim, ylim, resolution)
     if np.any(~np.isfinite(proba)) or proba.min() < 0 or proba.max() > 1:
         raise ValueError("`predict_proba` must return probabilities in [0, 1].")
     cmap = ListedColormap(np.linspace([0.0, 0.447, 0.698], [0.902, 0.624, 0.0], 256))
@@ -448,9 +444,8 @@ def plot_grid(
     dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5  # perceived brightness
     for i, j in np.ndindex(h, w):
         colour = "0.5" if in_padding[i, j] else ("white" if dark[i, j] else "black")
-        text = format(grid[i, j], fmt)
-        style = dict(ha="center", va="center", color=colour, fontsize=fontsize)
-        texts.append(ax.text(j, i, text, **style, in_layout=False))
+        style = dict(ha="center", va="center", color=colour, fontsize=fontsize, in_layout=False)
+        texts.append(ax.text(j, i, format(grid[i, j], fmt), **style))
     outline = None
     if box is not None:
         top, left, height, width = box
