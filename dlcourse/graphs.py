@@ -1,33 +1,21 @@
 """Drawing computational graphs, with the values of a forward pass and the gradients of a
 backward pass written on them.
 
-A chapter declares its graph in plain sight: a node for every value (inputs, parameters,
-intermediate results, the loss), each with a position and a label, and an edge from every
-value to each value computed from it::
-
-    nodes = {
-        "x": Node(0, 1, "$x$", "input"),
-        "w": Node(0, 0, "$w$", "param"),
-        "z": Node(1, 0.5, "$z$"),
-        "L": Node(2, 0.5, "$L$", "loss"),
-    }
-    edges = [("x", "z"), ("w", "z"), ("z", "L")]
-    draw_graph(ax, nodes, edges, values={"x": 1.5, "w": 0.8, "z": 1.2},
-               grads={"L": 1.0}, highlight="z")
-
-:func:`draw_graph` only draws: the values and gradients are computed by the chapter. Values
-are written above a node in one colour, gradients (``∂L/∂node``) below it in another, so a
-picture of a forward pass and a backward pass can be read at a glance.
+A chapter declares a :class:`Node` for every value (inputs, parameters, intermediate results,
+the loss) and an edge from every value to each value computed from it; it computes the values
+and gradients itself, and :func:`draw_graph` writes them above (values) and below (gradients
+``∂L/∂node``) the nodes, in two colours.
 """
 
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import check_ax, check_bool, check_scalar, describe
+from ._validation import check_ax, check_bool, check_option, check_scalar, describe
 from .plotting import CLASS_COLORS
 
 __all__ = ["GRAD_COLOR", "NODE_KINDS", "VALUE_COLOR", "Node", "draw_graph"]
@@ -54,6 +42,11 @@ class Node(NamedTuple):
     kind: str = "op"
 
 
+def _unknown(what: str, item: Any, nodes: Mapping[str, Node]) -> ValueError:
+    """The error for ``item`` that ``what`` names but that is not a node."""
+    return ValueError(f"{what} names {item!r}, which is not one of the nodes ({', '.join(nodes)}).")
+
+
 def _check_nodes(nodes: Any) -> dict[str, Node]:
     if not isinstance(nodes, Mapping):
         raise TypeError(
@@ -64,23 +57,19 @@ def _check_nodes(nodes: Any) -> dict[str, Node]:
         raise ValueError("`nodes` is empty; declare at least one node.")
     checked: dict[str, Node] = {}
     for name, spec in nodes.items():
+        where = f"nodes[{name!r}]"
         if not isinstance(name, str) or not name:
             raise TypeError(f"`nodes` must have non-empty strings as names; got {name!r}.")
         if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence):
-            raise TypeError(f"`nodes[{name!r}]` must be Node(x, y, label, kind); got {spec!r}.")
+            raise TypeError(f"`{where}` must be Node(x, y, label, kind); got {spec!r}.")
         if not 2 <= len(spec) <= 4:
-            raise ValueError(f"`nodes[{name!r}]` must be Node(x, y, label, kind); got {spec!r}.")
+            raise ValueError(f"`{where}` must be Node(x, y, label, kind); got {spec!r}.")
         node = Node(*spec)
-        x = check_scalar(node.x, f"nodes[{name!r}].x")
-        y = check_scalar(node.y, f"nodes[{name!r}].y")
         label = name if node.label is None else node.label
         if not isinstance(label, str):
-            raise TypeError(f"`nodes[{name!r}].label` must be a string; got {describe(label)}.")
-        if node.kind not in NODE_KINDS:
-            raise ValueError(
-                f"`nodes[{name!r}].kind` must be one of {', '.join(map(repr, NODE_KINDS))}; "
-                f"got {node.kind!r}."
-            )
+            raise TypeError(f"`{where}.label` must be a string; got {describe(label)}.")
+        check_option(node.kind, f"{where}.kind", list(NODE_KINDS))
+        x, y = check_scalar(node.x, f"{where}.x"), check_scalar(node.y, f"{where}.y")
         checked[name] = Node(x, y, label, node.kind)
     return checked
 
@@ -91,7 +80,7 @@ def _check_edges(edges: Any, nodes: Mapping[str, Node], name: str = "edges") -> 
             f"`{name}` must be a list of (source, target) pairs of node names; got "
             f"{describe(edges)}."
         )
-    checked, seen = [], set()
+    checked = []
     for k, edge in enumerate(edges):
         if isinstance(edge, (str, bytes)) or not isinstance(edge, Sequence) or len(edge) != 2:
             raise ValueError(
@@ -100,41 +89,26 @@ def _check_edges(edges: Any, nodes: Mapping[str, Node], name: str = "edges") -> 
         source, target = edge
         for end in (source, target):
             if end not in nodes:
-                raise ValueError(
-                    f"`{name}[{k}]` = {tuple(edge)!r} names {end!r}, which is not one of the "
-                    f"nodes ({', '.join(nodes)})."
-                )
+                raise _unknown(f"`{name}[{k}]` = {tuple(edge)!r}", end, nodes)
         if source == target:
             raise ValueError(f"`{name}[{k}]` joins {source!r} to itself; a graph has no loops.")
-        if (source, target) in seen:
+        if (source, target) in checked:
             raise ValueError(f"`{name}[{k}]` = {tuple(edge)!r} is listed twice.")
-        seen.add((source, target))
         checked.append((source, target))
     return checked
 
 
-def _check_acyclic(names: list[str], edges: list[tuple[str, str]]) -> None:
-    """A ValueError if the edges contain a cycle (Kahn's algorithm: remove nodes with no
-    inputs until none is left; whatever remains lies on a cycle)."""
-    n_inputs = dict.fromkeys(names, 0)
-    for _, target in edges:
-        n_inputs[target] += 1
-    ready = [n for n in names if n_inputs[n] == 0]
-    done = set()
-    while ready:
-        node = ready.pop()
-        done.add(node)
-        for source, target in edges:
-            if source == node:
-                n_inputs[target] -= 1
-                if n_inputs[target] == 0:
-                    ready.append(target)
-    if len(done) < len(names):
-        stuck = [n for n in names if n not in done]
+def _check_acyclic(nodes: Mapping[str, Node], edges: list[tuple[str, str]]) -> None:
+    """A ValueError naming the nodes of a cycle, if the edges contain one."""
+    inputs = {name: [source for source, target in edges if target == name] for name in nodes}
+    try:
+        graphlib.TopologicalSorter(inputs).prepare()
+    except graphlib.CycleError as exc:
+        cycle = sorted(set(exc.args[1]), key=list(nodes).index)
         raise ValueError(
-            f"`edges` contain a cycle through {', '.join(stuck)}: a computational graph "
+            f"`edges` contain a cycle through {', '.join(cycle)}: a computational graph "
             "must be acyclic (each value computed from values that come before it)."
-        )
+        ) from None
 
 
 def _check_numbers(mapping: Any, nodes: Mapping[str, Node], name: str) -> dict[str, float]:
@@ -147,10 +121,7 @@ def _check_numbers(mapping: Any, nodes: Mapping[str, Node], name: str) -> dict[s
     checked = {}
     for key, value in mapping.items():
         if key not in nodes:
-            raise ValueError(
-                f"`{name}` has an entry for {key!r}, which is not one of the nodes "
-                f"({', '.join(nodes)})."
-            )
+            raise _unknown(f"`{name}` has an entry that", key, nodes)
         if isinstance(value, np.ndarray) and value.shape == ():
             value = value.item()
         checked[key] = check_scalar(value, f"{name}[{key!r}]")
@@ -166,9 +137,7 @@ def _names(arg: Any, nodes: Mapping[str, Node], name: str) -> set[str]:
     items = list(items)
     for item in items:
         if item not in nodes:
-            raise ValueError(
-                f"`{name}` names {item!r}, which is not one of the nodes ({', '.join(nodes)})."
-            )
+            raise _unknown(f"`{name}`", item, nodes)
     return set(items)
 
 
@@ -196,16 +165,13 @@ def draw_graph(
     ----------
     ax : matplotlib.axes.Axes
     nodes : mapping of str to Node
-        ``{name: Node(x, y, label, kind)}``; a plain tuple ``(x, y[, label[, kind]])`` works
-        too. See :class:`Node`.
+        ``{name: Node(x, y, label, kind)}``; a plain tuple ``(x, y[, label[, kind]])`` works too.
     edges : sequence of (str, str)
-        ``(source, target)`` pairs of node names: ``target`` is computed from ``source``.
-        They must not form a cycle. Drawn as arrows from source to target.
+        Acyclic ``(source, target)`` pairs of node names, ``target`` computed from ``source``.
     values : mapping of str to float, optional
-        Forward values to write above nodes (in :data:`VALUE_COLOR`), for the nodes that have
-        one so far.
+        Forward values written above the nodes that have one so far (in :data:`VALUE_COLOR`).
     grads : mapping of str to float, optional
-        Gradients ``∂L/∂node`` to write below nodes (in :data:`GRAD_COLOR`).
+        Gradients ``∂L/∂node`` written below nodes (in :data:`GRAD_COLOR`).
     highlight : str or iterable of str, optional
         Node(s) drawn with a thick outline: the current step.
     highlight_edges : iterable of (str, str), optional
@@ -219,15 +185,15 @@ def draw_graph(
     -------
     dict
         ``"nodes"``: {name: patch}, ``"labels"``: {name: Text}, ``"edges"``:
-        {(source, target): FancyArrowPatch}, ``"values"`` and ``"grads"``: {name: Text} for
-        the nodes that have one, and ``"legend"``: the Legend or None.
+        {(source, target): FancyArrowPatch}, ``"values"`` and ``"grads"``: {name: Text},
+        ``"legend"``: the Legend or None.
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
     ax = check_ax(ax)
     nodes = _check_nodes(nodes)
     edges = _check_edges(edges, nodes)
-    _check_acyclic(list(nodes), edges)
+    _check_acyclic(nodes, edges)
     values = _check_numbers(values, nodes, "values")
     grads = _check_numbers(grads, nodes, "grads")
     highlighted = _names(highlight, nodes, "highlight")

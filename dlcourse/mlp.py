@@ -1,8 +1,8 @@
 """A small multi-layer perceptron in NumPy, with PyTorch's names, trained by gradient descent.
 
-A layer's ``forward`` computes its output and remembers what ``backward`` needs; its
-``backward`` turns ``grad_output`` (dL/d output) into dL/d input, adding the parameters'
-gradients into ``param.grad``. A network runs its layers forward, then backward in reverse.
+A layer's ``forward`` computes its output and remembers what ``backward`` needs; ``backward``
+turns ``grad_output`` (dL/d output) into dL/d input and adds the parameters' gradients into
+``param.grad``.
 
 >>> import numpy as np
 >>> from dlcourse.mlp import MLP, train
@@ -43,10 +43,8 @@ __all__ = ["MLP", "Activation", "Dropout", "Linear", "Module", "Parameter", "tra
 
 
 class Parameter:
-    """A learnable array ``data`` and the gradient ``grad`` (zeros until a backward pass).
-
-    Like micrograd's ``Value`` for a whole array; update in place: ``p.data -= lr * p.grad``.
-    """
+    """A learnable array ``data`` and its gradient ``grad`` (zeros until a backward pass);
+    update it in place: ``p.data -= lr * p.grad``."""
 
     def __init__(self, data: ArrayLike, *, name: str = "data") -> None:
         if not isinstance(name, str) or not name:
@@ -68,8 +66,7 @@ class Parameter:
 
 
 class Module:
-    """Base class of the layers and of :class:`MLP`, as ``torch.nn.Module``: a subclass
-    implements :meth:`forward`, :meth:`backward` and, if it has any, :meth:`parameters`."""
+    """Base class of the layers and of :class:`MLP`, as ``torch.nn.Module``."""
 
     training: bool = True
 
@@ -95,7 +92,7 @@ class Module:
         return []
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (or evaluation mode for ``mode=False``) here and in every child."""
+        """Set training mode (evaluation mode for ``mode=False``) here and in every child."""
         self.training = check_bool(mode, "mode")
         for child in self.children():
             child.train(mode)
@@ -120,11 +117,8 @@ class Module:
 
 
 class Linear(Module):
-    """A fully connected layer ``y = x @ weight.T + bias``, as ``torch.nn.Linear``.
-
-    As in torch, ``weight`` (out_features, in_features) and then ``bias`` (out_features,)
-    are drawn from ``U(-1/sqrt(in_features), 1/sqrt(in_features))``, here with ``seed``.
-    """
+    """``y = x @ weight.T + bias``, as ``torch.nn.Linear``: ``weight`` (out, in), then ``bias``
+    (out,), drawn from ``U(-1/sqrt(in_features), 1/sqrt(in_features))`` with ``seed``."""
 
     def __init__(
         self, in_features: int, out_features: int, *, seed: int | np.random.Generator
@@ -143,13 +137,12 @@ class Linear(Module):
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """``x @ weight.T + bias``: (n_samples, in_features) -> (n_samples, out_features)."""
-        x = as_array(x, "x", shape=("n_samples", self.in_features))
-        self._x = x
+        self._x = x = as_array(x, "x", shape=("n_samples", self.in_features))
         return x @ self.weight.data.T + self.bias.data
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """With ``g = dL/dy``: adds ``g.T @ x`` to ``weight.grad`` and ``g.sum(0)`` to
-        ``bias.grad``; returns ``dL/dx = g @ W``, shape (n_samples, in_features)."""
+        """With ``g = dL/dy``: ``weight.grad += g.T @ x``, ``bias.grad += g.sum(0)``;
+        returns ``dL/dx = g @ weight``."""
         x = self._saved_input()
         g = as_array(grad_output, "grad_output", shape=(x.shape[0], self.out_features))
         self.weight.grad += g.T @ x
@@ -161,24 +154,14 @@ class Linear(Module):
         return [self.weight, self.bias]
 
 
-_TORCH_NAMES = {
-    "identity": "Identity",
-    "sigmoid": "Sigmoid",
-    "tanh": "Tanh",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-}
+# torch.nn's class names that are not simply the capitalised name ("tanh" -> "Tanh")
+_TORCH_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU"}
 
 
 class Activation(Module):
-    """An elementwise activation layer: a pair of :data:`dlcourse.activations.ACTIVATIONS`.
-
-    ``Activation("relu")`` is ``torch.nn.ReLU()``: ``forward`` applies the function ``f``
-    and remembers its input ``x``; ``backward`` returns ``grad_output * f'(x)``. ``name`` is
-    one of ``"identity"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"`` (slope
-    0.1) and ``"elu"`` (alpha 1).
-    """
+    """An elementwise activation layer, a ``(function, derivative)`` pair of
+    :data:`dlcourse.activations.ACTIVATIONS`: ``Activation("relu")`` is ``torch.nn.ReLU()``
+    (leaky ReLU has slope 0.1, ELU alpha 1)."""
 
     def __init__(self, name: str = "relu") -> None:
         self.name = check_option(name, "name", list(ACTIVATIONS))
@@ -186,7 +169,7 @@ class Activation(Module):
         self._x: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        return f"{_TORCH_NAMES[self.name]}()"
+        return f"{_TORCH_NAMES.get(self.name, self.name.capitalize())}()"
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """``f(x)``, elementwise, any shape."""
@@ -200,11 +183,8 @@ class Activation(Module):
 
 
 class Dropout(Module):
-    """Inverted dropout, as ``torch.nn.Dropout``; see :func:`dlcourse.regularization.dropout`.
-
-    In training mode ``forward`` draws a keep-mask from ``seed`` and ``backward`` applies
-    the same ``mask / (1 - p)`` to the gradient; in evaluation mode both are the identity.
-    """
+    """Inverted dropout, as ``torch.nn.Dropout`` (see :func:`dlcourse.regularization.dropout`):
+    in training mode, a keep-mask from ``seed`` scaled by ``1 / (1 - p)``; else the identity."""
 
     def __init__(self, p: float = 0.5, *, seed: int | np.random.Generator) -> None:
         self.p = check_probability(p)
@@ -217,8 +197,7 @@ class Dropout(Module):
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """``x * mask / (1 - p)`` in training mode, ``x`` itself in evaluation mode."""
-        x = as_array(x, "x")
-        self._x = x
+        self._x = x = as_array(x, "x")
         if not self.training or self.p == 0.0:
             self.mask = None
             return x
@@ -235,9 +214,8 @@ class Dropout(Module):
 class MLP(Module):
     """A multi-layer perceptron: Linear layers with an activation between them.
 
-    ``MLP([2, 8, 8, 1], "relu")`` is ``Linear(2, 8), ReLU, Linear(8, 8), ReLU, Linear(8, 1)``,
-    as ``torch.nn.Sequential`` with those layers. By default the network outputs raw scores
-    (logits), which is what :func:`train` expects for ``loss="bce"``.
+    ``MLP([2, 8, 8, 1], "relu")`` is ``torch.nn.Sequential(Linear(2, 8), ReLU(), Linear(8, 8),
+    ReLU(), Linear(8, 1))``; it outputs raw scores (logits), as :func:`train` expects.
 
     Parameters
     ----------
@@ -248,16 +226,15 @@ class MLP(Module):
     output_activation : str or None, default None
         Activation after the last layer (same names), or None.
     dropout : float, default 0.0
-        If > 0, a :class:`Dropout` layer with this ``p`` follows every hidden activation and
-        counts in the layer numbers of :meth:`state_dict`, as in torch. In ``[0, 1)``.
+        If > 0, a :class:`Dropout` layer with this ``p`` in ``[0, 1)`` follows every hidden
+        activation (and counts in the layer numbers of :meth:`state_dict`, as in torch).
     seed : int or numpy.random.Generator
-        Seed of the initialisation (layer by layer, as :class:`Linear`), then of the dropout
-        masks: the same seed gives the same weights, with or without dropout.
+        Seed of the initialisation, layer by layer, then of the dropout masks: the same seed
+        gives the same weights with or without dropout.
 
     Attributes
     ----------
     layers : list of Module
-        The layers in order, as ``torch.nn.Sequential`` would hold them.
     layer_sizes : tuple of int
     in_features, out_features : int
     """
@@ -288,6 +265,7 @@ class MLP(Module):
         self.dropout = check_probability(dropout, "dropout")
         rng = check_rng(seed)
         self.layer_sizes = sizes
+        self.in_features, self.out_features = sizes[0], sizes[-1]
         self.layers: list[Module] = []
         for i, (n_in, n_out) in enumerate(pairwise(sizes)):
             self.layers.append(Linear(n_in, n_out, seed=rng))
@@ -301,16 +279,6 @@ class MLP(Module):
     def children(self) -> list[Module]:
         """The layers."""
         return list(self.layers)
-
-    @property
-    def in_features(self) -> int:
-        """Number of input features, ``layer_sizes[0]``."""
-        return self.layer_sizes[0]
-
-    @property
-    def out_features(self) -> int:
-        """Number of outputs, ``layer_sizes[-1]``."""
-        return self.layer_sizes[-1]
 
     def __repr__(self) -> str:
         inner = "\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
@@ -350,11 +318,10 @@ class MLP(Module):
         ]
 
     def predict_proba(self, x: ArrayLike) -> np.ndarray:
-        """Probability of class 1 (n_samples,) for a binary classifier (one output).
+        """Probability of class 1, shape (n_samples,), for a binary classifier (one output).
 
-        The output is a logit passed through the sigmoid (or already a probability with
-        ``output_activation="sigmoid"``). Computed in evaluation mode, without touching the
-        mode or what the last :meth:`forward` saved (safe between forward and backward).
+        Computed in evaluation mode, without touching the mode or what the last
+        :meth:`forward` saved (safe between forward and backward).
         """
         if self.out_features != 1 or self.output_activation not in (None, "sigmoid"):
             raise ValueError(
@@ -419,11 +386,7 @@ def train(
     steps: int = 500,
     loss: str = "bce",
 ) -> np.ndarray:
-    """Full-batch gradient descent: ``param.data -= lr * param.grad``, ``steps`` times.
-
-    Each step is a forward pass over all of ``X``, the loss, a backward pass and the update;
-    the history repeats (dropout masks come from the model's seed). The model is put in
-    training mode first, as a PyTorch loop does.
+    """Full-batch gradient descent, ``param.data -= lr * param.grad``, in training mode.
 
     Parameters
     ----------
@@ -431,15 +394,14 @@ def train(
         Trained in place.
     X : array_like of shape (n_samples, in_features)
     y : array_like of shape (n_samples,) or (n_samples, out_features)
-        Targets; for ``loss="bce"`` in [0, 1] (labels 0/1).
+        Targets; in [0, 1] (labels 0/1) for ``loss="bce"``.
     lr : float, default 0.1
         Learning rate (> 0).
     steps : int, default 500
         Number of updates (>= 1); with full batches one step is one epoch.
     loss : {"bce", "mse"}, default "bce"
-        Binary cross-entropy with logits (for a model without output activation), or the
-        mean squared error; means over all samples and outputs, as torch's defaults
-        (:mod:`dlcourse.losses`).
+        Binary cross-entropy with logits, or the mean squared error (means over all samples
+        and outputs, as torch's defaults).
 
     Returns
     -------
@@ -465,8 +427,7 @@ def train(
     X = as_array(X, "X", shape=("n_samples", "n_features" if n_in is None else n_in))
     n_out = getattr(model, "out_features", None)
     y = as_array(y, "y", ndim=(1, 2))
-    if y.ndim == 1:
-        y = y[:, None]
+    y = y.reshape(len(y), -1)  # (n_samples,) -> (n_samples, 1)
     if y.shape[0] != X.shape[0] or (n_out is not None and y.shape[1] != n_out):
         raise ValueError(
             f"`y` must have shape ({X.shape[0]},) or ({X.shape[0]}, "

@@ -1,20 +1,8 @@
 """The MNIST handwritten digits, loaded from the copy shipped inside the course package.
 
 MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, under CC BY-SA 3.0:
-chapters print :data:`CREDIT` next to their first figure of digits.
-
-The four IDX files (gzip) live in ``dlcourse/data/mnist/`` with a README of their checksums
-and licence. :func:`load_mnist` parses them with NumPy, checks their SHA-256 and caches the
-result; :func:`to_tensors` makes normalised PyTorch tensors (importing torch only then).
-
-Examples
---------
->>> from dlcourse.mnist import CREDIT, load_mnist
->>> images, labels = load_mnist("test")
->>> images.shape, labels.shape
-((10000, 28, 28), (10000,))
->>> print(CREDIT)  # doctest: +ELLIPSIS
-MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges, ...
+chapters print :data:`CREDIT` next to their first figure of digits. The four gzipped IDX files
+live in ``dlcourse/data/mnist/``, with a README of their checksums and licence.
 """
 
 from __future__ import annotations
@@ -34,16 +22,7 @@ from ._validation import as_array, check_option, describe
 if TYPE_CHECKING:
     import torch
 
-__all__ = [
-    "CLASSES",
-    "CREDIT",
-    "MNIST_MEAN",
-    "MNIST_STD",
-    "SHA256",
-    "SPLITS",
-    "load_mnist",
-    "to_tensors",
-]
+__all__ = ["CLASSES", "CREDIT", "MNIST_MEAN", "MNIST_STD", "SHA256", "load_mnist", "to_tensors"]
 
 #: Mean and standard deviation of the training pixels scaled to [0, 1].
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -56,23 +35,20 @@ CREDIT = (
     "http://yann.lecun.com/exdb/mnist/ (CC BY-SA 3.0)"
 )
 
+#: SHA-256 of each file's DECOMPRESSED bytes, as recorded in ``data/mnist/README.md``.
 SHA256 = {
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
     "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
     "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
     "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
-"""SHA-256 of each file's DECOMPRESSED bytes, as recorded in ``data/mnist/README.md``."""
-
-SPLITS = ("train", "test")  #: the names accepted by :func:`load_mnist`
 
 _DATA_DIR = Path(__file__).parent / "data" / "mnist"
-_FILES = {  # split -> (images, labels), as names without the ".gz" suffix
+_FILES = {  # split -> (images, labels), as names without the ".gz" suffix; the valid splits
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
-_IMAGES_MAGIC = 0x00000803
-_LABELS_MAGIC = 0x00000801
+_IMAGES_MAGIC, _LABELS_MAGIC = 0x00000803, 0x00000801
 _SIDE = 28
 _HINT = (
     "Restore the original file from the course repository (`git checkout -- "
@@ -87,23 +63,20 @@ _CACHE: dict[tuple[str, Path], tuple[np.ndarray, np.ndarray]] = {}
 def load_mnist(
     split: str = "train", *, data_dir: str | os.PathLike | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Load the MNIST images and labels of one split.
-
-    The files are read, decompressed, parsed and checked against the recorded SHA-256
-    checksums on the first call; later calls return the same arrays from a memory cache.
+    """Load the MNIST images and labels of one split, checked against their SHA-256 and
+    cached in memory after the first call.
 
     Parameters
     ----------
     split : {"train", "test"}, default "train"
-        ``"train"`` gives the 60,000 training digits, ``"test"`` the 10,000 test digits.
+        The 60,000 training digits or the 10,000 test digits.
     data_dir : str or os.PathLike, optional
-        Folder holding the four ``*-idx?-ubyte.gz`` files. By default, the copy shipped
-        inside the course package (``dlcourse/data/mnist/``).
+        Folder holding the four ``*-idx?-ubyte.gz`` files; by default the package's own copy.
 
     Returns
     -------
     images : numpy.ndarray of uint8, shape (n, 28, 28)
-        Grey levels from 0 (background) to 255 (ink); ``n`` is 60000 or 10000.
+        Grey levels from 0 (background) to 255 (ink).
     labels : numpy.ndarray of uint8, shape (n,)
         The digit shown in each image, 0 to 9.
 
@@ -112,44 +85,28 @@ def load_mnist(
     Raises
     ------
     ValueError, FileNotFoundError
-        If a file is missing, not valid gzip, not the expected IDX file, truncated, or does
-        not match its recorded checksum (the message says how to restore it).
-
-    Examples
-    --------
-    >>> images, labels = load_mnist()
-    >>> images.shape, images.dtype, labels[:5]
-    ((60000, 28, 28), dtype('uint8'), array([5, 0, 4, 1, 9], dtype=uint8))
+        If a file is missing, corrupted or not the expected IDX file (the message says how to
+        restore it).
     """
     if not isinstance(split, str):
         raise TypeError(f"`split` must be a string, 'train' or 'test'; got {describe(split)}.")
-    check_option(split, "split", SPLITS)
-    directory = _resolve_dir(data_dir)
+    check_option(split, "split", list(_FILES))
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"`data_dir` must be a path (str or os.PathLike) or None; got {describe(data_dir)}."
+        )
+    directory = (_DATA_DIR if data_dir is None else Path(data_dir).expanduser()).resolve()
     key = (split, directory)
     if key not in _CACHE:
         _CACHE[key] = _load_split(split, directory)
     return _CACHE[key]
 
 
-def _resolve_dir(data_dir: Any) -> Path:
-    """The absolute folder to read from; the package's own copy by default."""
-    if data_dir is None:
-        return _DATA_DIR.resolve()
-    if not isinstance(data_dir, (str, os.PathLike)):
-        raise TypeError(
-            f"`data_dir` must be a path (str or os.PathLike) or None; got {describe(data_dir)}."
-        )
-    return Path(data_dir).expanduser().resolve()
-
-
 def _load_split(split: str, directory: Path) -> tuple[np.ndarray, np.ndarray]:
     """Read, parse and verify both files of ``split``; raise before returning anything."""
     images_name, labels_name = _FILES[split]
-    images_path = directory / f"{images_name}.gz"
-    labels_path = directory / f"{labels_name}.gz"
-
-    images_bytes = _read_gzip(images_path)
-    labels_bytes = _read_gzip(labels_path)
+    images_path, labels_path = directory / f"{images_name}.gz", directory / f"{labels_name}.gz"
+    images_bytes, labels_bytes = _read_gzip(images_path), _read_gzip(labels_path)
     images = _parse_idx(images_bytes, images_path, _IMAGES_MAGIC, n_dims=3)
     labels = _parse_idx(labels_bytes, labels_path, _LABELS_MAGIC, n_dims=1)
     if len(images) != len(labels):
@@ -222,34 +179,21 @@ def _verify_sha256(data: bytes, path: Path, expected: str) -> None:
 
 
 def to_tensors(images: Any, labels: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    """Turn MNIST arrays into normalised PyTorch tensors ready for a network.
-
-    Each pixel becomes ``(x / 255 - mean) / std``: scaled to [0, 1], then shifted and
-    rescaled so that the training pixels have mean 0 and standard deviation 1.
+    """Normalised PyTorch tensors: each pixel becomes ``(x / 255 - MNIST_MEAN) / MNIST_STD``,
+    so that the training pixels have mean 0 and standard deviation 1.
 
     Parameters
     ----------
     images : array_like of shape (n, 28, 28) or (n, 1, 28, 28)
-        Raw grey levels: whole numbers from 0 to 255, as returned by :func:`load_mnist`.
+        Raw grey levels, whole numbers from 0 to 255, as returned by :func:`load_mnist`.
     labels : array_like of int, shape (n,)
         Digits 0 to 9, one per image.
-    mean : float, default MNIST_MEAN (0.1307)
-        Pixel mean (on the [0, 1] scale) to subtract.
-    std : float, default MNIST_STD (0.3081)
-        Pixel standard deviation (on the [0, 1] scale) to divide by; must be positive.
 
     Returns
     -------
     x : torch.Tensor of float32, shape (n, 1, 28, 28)
-        The normalised images, with a channel axis as ``torch.nn.Conv2d`` expects.
+        The normalised images, with the channel axis ``torch.nn.Conv2d`` expects.
     y : torch.Tensor of int64, shape (n,)
-        The labels, as ``torch.nn.CrossEntropyLoss`` expects.
-
-    Examples
-    --------
-    >>> x, y = to_tensors(*load_mnist("test"))
-    >>> tuple(x.shape), x.dtype, y.dtype
-    ((10000, 1, 28, 28), torch.float32, torch.int64)
     """
     pixels = _check_images(images)
     targets = _check_labels(labels, n=len(pixels))
@@ -266,14 +210,10 @@ def _check_images(images: Any) -> np.ndarray:
     """Check raw pixel values without converting them (the training set is 47 MB as uint8)."""
     if hasattr(images, "detach") and hasattr(images, "numpy"):  # a torch tensor
         images = images.detach().cpu().numpy()
-    if images is None or isinstance(images, (str, bytes)):
-        raise TypeError(f"`images` must be a numeric array; got {describe(images)}.")
     arr = np.asarray(images)
-    if arr.dtype.kind not in "uif":
-        raise TypeError(f"`images` must hold numbers (uint8 pixels); got {describe(arr)}.")
-    valid_3d = arr.ndim == 3 and arr.shape[1:] == (_SIDE, _SIDE)
-    valid_4d = arr.ndim == 4 and arr.shape[1:] == (1, _SIDE, _SIDE)
-    if not (valid_3d or valid_4d):
+    if arr.dtype.kind not in "uif":  # also None, a string, ...
+        raise TypeError(f"`images` must hold numbers (uint8 pixels); got {describe(images)}.")
+    if arr.shape[1:] not in ((_SIDE, _SIDE), (1, _SIDE, _SIDE)):
         raise ValueError(
             f"`images` must have shape (n, 28, 28) or (n, 1, 28, 28); got {describe(arr)}."
         )

@@ -1,31 +1,19 @@
 """Optimizers in NumPy, with the names, defaults and update rules of ``torch.optim``.
 
-An optimizer holds parameters with a ``.data`` array (updated in place) and a ``.grad``
-array (filled by a backward pass), such as the :class:`dlcourse.mlp.Parameter` objects of an
-MLP; the training loop is the same as in PyTorch:
+They update anything with a ``.data`` array (in place) and a ``.grad`` array, such as the
+parameters of a :class:`dlcourse.mlp.MLP`, in PyTorch's loop::
 
->>> import numpy as np
->>> from dlcourse.losses import binary_cross_entropy_with_logits as bce
->>> from dlcourse.losses import binary_cross_entropy_with_logits_grad as bce_grad
->>> from dlcourse.mlp import MLP
->>> from dlcourse.optim import Adam
->>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
->>> y = np.array([[0.0], [1.0], [1.0], [0.0]])                      # XOR
->>> model = MLP([2, 8, 1], activation="tanh", seed=0)
->>> optimizer = Adam(model.parameters(), lr=0.05)
->>> for step in range(300):
-...     optimizer.zero_grad()
-...     logits = model(X)
-...     loss = bce(logits, y)
-...     _ = model.backward(bce_grad(logits, y))
-...     optimizer.step()
->>> model.predict(X).tolist()
-[0, 1, 1, 0]
+    optimizer = Adam(model.parameters(), lr=0.05)
+    for step in range(300):
+        optimizer.zero_grad()
+        logits = model(X)
+        model.backward(binary_cross_entropy_with_logits_grad(logits, y))
+        optimizer.step()
 
 ``optimizer.state[i]`` holds what is remembered about ``optimizer.params[i]``, under torch's
-keys (``"momentum_buffer"``, ``"exp_avg"``, ``"exp_avg_sq"``, ``"step"``). Differences from
-torch, on purpose: one list of parameters (no groups), hyperparameters are plain attributes,
-``SGD`` needs ``lr``, ``zero_grad`` fills zeros, and only the options the course uses exist.
+keys. Differences from torch, on purpose: one list of parameters (no groups), hyperparameters
+are plain attributes, ``SGD`` needs ``lr``, ``zero_grad`` fills zeros, and only the options
+the course uses exist.
 """
 
 from __future__ import annotations
@@ -35,22 +23,18 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_array, check_bool, check_scalar
+from ._validation import as_array, check_bool, check_scalar, describe
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSprop"]
 
 
 def _check_params(params: Any) -> list[Any]:
     """``params`` as a list of distinct objects with a float ``.data`` array and a ``.grad``."""
-    if isinstance(params, (str, bytes, np.ndarray)) or hasattr(params, "data"):
+    single = isinstance(params, (str, bytes, np.ndarray)) or hasattr(params, "data")
+    if single or not isinstance(params, Iterable):
         raise TypeError(
-            "`params` must be a list of parameters, such as model.parameters(); got a single "
-            f"{type(params).__name__}. Wrap it in a list: [p]."
-        )
-    if not isinstance(params, Iterable):
-        raise TypeError(
-            f"`params` must be a list of parameters, such as model.parameters(); got "
-            f"{type(params).__name__}."
+            "`params` must be a list of parameters, such as model.parameters() (a single "
+            f"parameter p goes in a list: [p]); got {describe(params)}."
         )
     params = list(params)
     if not params:
@@ -72,11 +56,14 @@ def _check_params(params: Any) -> list[Any]:
 
 
 class Optimizer:
-    """Base class: a list of parameters ``params`` and a state dict for each, ``state``.
+    """Base class: the list ``params`` and a state dict for each, ``state``.
 
-    A subclass implements :meth:`_update`, the rule for one parameter; :meth:`step` applies
-    it to every parameter whose ``.grad`` is not None (others are skipped, as in torch).
+    A subclass sets ``lr`` and ``weight_decay`` and implements :meth:`_update`, the rule for
+    one parameter; :meth:`step` applies it to every parameter whose ``.grad`` is not None.
     """
+
+    lr: float
+    weight_decay: float
 
     def __init__(self, params: Iterable[Any]) -> None:
         self.params = _check_params(params)
@@ -96,11 +83,8 @@ class Optimizer:
                 p.grad = np.zeros_like(p.data)
 
     def step(self) -> None:
-        """Update every ``.data`` in place from its ``.grad``.
-
-        A ValueError (before anything changes) if a gradient has the wrong shape or is not
-        finite, a sign of divergence: try a smaller learning rate.
-        """
+        """Update every ``.data`` in place from its ``.grad``; a ValueError (before anything
+        changes) if a gradient has the wrong shape or is not finite (a sign of divergence)."""
         grads = [
             None
             if p.grad is None
@@ -108,8 +92,11 @@ class Optimizer:
             for i, p in enumerate(self.params)
         ]
         for p, grad, state in zip(self.params, grads, self.state, strict=True):
-            if grad is not None:
-                self._update(p.data, grad, state)
+            if grad is None:
+                continue  # no gradient: skipped, as in torch
+            if self.weight_decay != 0:  # L2 penalty, added to the gradient as torch does
+                grad = grad + self.weight_decay * p.data
+            self._update(p.data, grad, state)
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         """Update ``data`` in place from ``grad`` (never modified) and the parameter's state."""
@@ -126,10 +113,8 @@ class SGD(Optimizer):
         g = g + momentum * b  if nesterov  else  b
         θ = θ - lr * g
 
-    ``lr`` (>= 0) is required; ``momentum``, ``weight_decay`` >= 0; ``nesterov`` needs
-    ``momentum > 0``. torch's ``dampening`` is left out, so the later options are
-    keyword-only (a positional call means the same here and in torch). The state holds
-    ``"momentum_buffer"``.
+    ``lr`` (>= 0) is required; ``nesterov`` needs ``momentum > 0``. torch's ``dampening`` is
+    left out, so the later options are keyword-only. The state holds ``"momentum_buffer"``.
     """
 
     def __init__(
@@ -150,8 +135,6 @@ class SGD(Optimizer):
             raise ValueError("`nesterov=True` requires `momentum` > 0; got momentum=0.")
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * data
         if self.momentum != 0:
             if "momentum_buffer" not in state:
                 buf = state["momentum_buffer"] = np.array(grad)  # a copy, even of a 0-d array
@@ -172,8 +155,7 @@ class RMSprop(Optimizer):
         v = alpha * v + (1 - alpha) * g**2
         θ = θ - lr * g / (sqrt(v) + eps)
 
-    Defaults as torch: ``lr=0.01``, ``alpha=0.99`` (in [0, 1]), ``eps=1e-8``. The state holds
-    ``"step"`` and ``"square_avg"``.
+    Defaults as torch; ``alpha`` in [0, 1]. The state holds ``"step"`` and ``"square_avg"``.
     """
 
     def __init__(
@@ -194,8 +176,6 @@ class RMSprop(Optimizer):
         if not state:
             state.update(step=0, square_avg=np.zeros_like(data))
         state["step"] += 1
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * data
         square_avg = state["square_avg"]
         square_avg *= self.alpha
         square_avg += (1 - self.alpha) * grad * grad
@@ -212,8 +192,8 @@ class Adam(Optimizer):
         v = beta2 * v + (1 - beta2) * g**2        second moment
         θ = θ - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
 
-    Defaults as torch: ``lr=0.001``, ``betas=(0.9, 0.999)`` (each in [0, 1)), ``eps=1e-8``.
-    The state holds ``"step"``, ``"exp_avg"`` (m) and ``"exp_avg_sq"`` (v).
+    Defaults as torch; each beta in [0, 1). The state holds ``"step"``, ``"exp_avg"`` (m) and
+    ``"exp_avg_sq"`` (v).
     """
 
     def __init__(
@@ -243,8 +223,6 @@ class Adam(Optimizer):
             state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
         state["step"] += 1
         t = state["step"]
-        if self.weight_decay != 0:
-            grad = grad + self.weight_decay * data
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m *= beta1
         m += (1 - beta1) * grad

@@ -1,10 +1,8 @@
 """Plotting helpers: each draws on the ``ax`` it is given and returns the artists it made.
 
-Nothing here touches global matplotlib state (no ``plt.style.use``, no ``rcParams``, no
-``pyplot`` figures): a chapter stays in charge of its own figures. Colours come from the
-Okabe-Ito palette, which stays distinguishable for colour-blind readers, and each class also
-gets its own marker shape. :func:`plot_grid` draws the numbered grids of the convolution
-chapter.
+Nothing here touches global matplotlib state (``rcParams``, ``pyplot`` figures). Colours come
+from the Okabe-Ito palette, distinguishable for colour-blind readers, and each class also gets
+its own marker shape.
 """
 
 from __future__ import annotations
@@ -85,26 +83,30 @@ def plot_data(ax, X, y, *, class_names: Sequence[str] | None = None, size: float
     return artists
 
 
-def _grid(xlim, ylim, resolution):
+def _on_grid(fn, name, xlim, ylim, resolution):
+    """A grid ``xx, yy`` of ``resolution``² points over ``xlim`` x ``ylim``, and ``fn`` at
+    each point, of the same shape."""
+    fn = check_callable(fn, name)
     xlim = as_array(xlim, "xlim", shape=(2,))
     ylim = as_array(ylim, "ylim", shape=(2,))
-    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+    for lim_name, lim in (("xlim", xlim), ("ylim", ylim)):
         if lim[0] >= lim[1]:
-            raise ValueError(f"`{name}` must be (low, high) with low < high; got {tuple(lim)}.")
+            raise ValueError(f"`{lim_name}` must be (low, high) with low < high; got {tuple(lim)}.")
     resolution = check_int(resolution, "resolution", low=2, high=2000)
     xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
-    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
-
-
-def _evaluate(fn, points, name):
-    fn = check_callable(fn, name)
-    values = np.asarray(fn(points), dtype=float)
-    if values.shape not in ((len(points),), (len(points), 1)):
+    values = np.asarray(fn(np.column_stack([xx.ravel(), yy.ravel()])), dtype=float)
+    if values.shape not in ((xx.size,), (xx.size, 1)):
         raise ValueError(
             f"`{name}` must map an array of shape (m, 2) to shape (m,); "
             f"it returned shape {values.shape}."
         )
-    return values.reshape(-1)
+    return xx, yy, values.reshape(xx.shape)
+
+
+def _check_length(seq: Sequence, name: str, n: int, what: str) -> None:
+    """A ValueError unless ``seq`` has ``n`` items."""
+    if len(seq) != n:
+        raise ValueError(f"`{name}` must have {n} {what}; got {len(seq)}.")
 
 
 def plot_decision_regions(
@@ -136,8 +138,7 @@ def plot_decision_regions(
     """
     ax = check_ax(ax)
     n_classes = check_int(n_classes, "n_classes", low=2, high=len(CLASS_COLORS))
-    xx, yy, points = _grid(xlim, ylim, resolution)
-    labels = _evaluate(predict, points, "predict").reshape(xx.shape)
+    xx, yy, labels = _on_grid(predict, "predict", xlim, ylim, resolution)
     cmap = ListedColormap(CLASS_COLORS[:n_classes])
     levels = np.arange(n_classes + 1) - 0.5
     return ax.contourf(xx, yy, labels, levels=levels, cmap=cmap, alpha=0.25, antialiased=True)
@@ -157,18 +158,17 @@ def plot_probability_map(
     ----------
     ax : matplotlib.axes.Axes
     predict_proba : callable
-        Maps points of shape (m, 2) to probabilities of class 1, shape (m,), in [0, 1].
+        Maps points of shape (m, 2) to probabilities of class 1, shape (m,).
     xlim, ylim : (float, float)
     resolution : int, default 150
 
     Returns
     -------
     (matplotlib.image.AxesImage, matplotlib.contour.QuadContourSet)
-        The shading and the decision boundary (the boundary may be empty).
+        The shading and the decision boundary (possibly empty).
     """
     ax = check_ax(ax)
-    xx, yy, points = _grid(xlim, ylim, resolution)
-    proba = _evaluate(predict_proba, points, "predict_proba").reshape(xx.shape)
+    xx, yy, proba = _on_grid(predict_proba, "predict_proba", xlim, ylim, resolution)
     if np.any(~np.isfinite(proba)) or proba.min() < 0 or proba.max() > 1:
         raise ValueError("`predict_proba` must return probabilities in [0, 1].")
     cmap = ListedColormap(np.linspace([0.0, 0.447, 0.698], [0.902, 0.624, 0.0], 256))
@@ -180,7 +180,7 @@ def plot_probability_map(
 
 
 def plot_linear_boundary(ax, weight, bias: float, *, xlim=None, **kwargs):
-    """Draw the line ``w1 * x1 + w2 * x2 + b = 0`` that a linear unit uses as its boundary.
+    """Draw the boundary ``w1 * x1 + w2 * x2 + b = 0`` of a linear unit.
 
     Parameters
     ----------
@@ -195,7 +195,7 @@ def plot_linear_boundary(ax, weight, bias: float, *, xlim=None, **kwargs):
     Returns
     -------
     matplotlib.lines.Line2D
-        The line. When ``weight`` is zero there is no boundary: the line has no points.
+        The line; it has no points when ``weight`` is zero (there is no boundary).
     """
     ax = check_ax(ax)
     w = as_array(weight, "weight", shape=(2,))
@@ -236,10 +236,10 @@ def draw_network(
     layer_sizes : sequence of int
         Units per layer, input layer first, e.g. ``[2, 2, 1]`` (1 to 12 units per layer).
     weights : sequence of array_like, optional
-        ``weights[l]`` has shape ``(layer_sizes[l + 1], layer_sizes[l])`` (PyTorch's layout).
-        Line width follows ``|w|``, colour its sign (blue positive, vermillion negative).
+        ``weights[l]`` of shape ``(layer_sizes[l + 1], layer_sizes[l])`` (PyTorch's layout):
+        line width follows ``|w|``, colour its sign (blue positive, vermillion negative).
     node_labels : sequence of sequence of str, optional
-        Text inside each unit, ``node_labels[l][i]`` for unit ``i`` of layer ``l``.
+        ``node_labels[l][i]`` is written inside unit ``i`` of layer ``l``.
     layer_names : sequence of str, optional
         A caption under each layer.
     show_weights : bool, default False
@@ -250,9 +250,8 @@ def draw_network(
     Returns
     -------
     dict
-        ``"nodes"``: list of Circle patches per layer; ``"edges"``: three LineCollections,
-        the weights of active units (one segment each), the dotted lines of dropped ones and
-        the crosses on dropped units (two strokes each);
+        ``"nodes"``: list of Circle patches per layer; ``"edges"``: three LineCollections
+        (active weights, dotted lines of dropped units, crosses on dropped units);
         ``"texts"``: list of Text.
     """
     from matplotlib.collections import LineCollection
@@ -265,25 +264,19 @@ def draw_network(
     if len(sizes) < 1:
         raise ValueError("`layer_sizes` must name at least one layer.")
     if weights is not None:
-        if len(weights) != len(sizes) - 1:
-            raise ValueError(
-                f"`weights` must have {len(sizes) - 1} matrices for {len(sizes)} layers; "
-                f"got {len(weights)}."
-            )
+        _check_length(weights, "weights", len(sizes) - 1, "matrices (one per pair of layers)")
         weights = [
             as_array(w, f"weights[{i}]", shape=(sizes[i + 1], sizes[i]))
             for i, w in enumerate(weights)
         ]
     if show_weights and weights is None:
         raise ValueError("`show_weights=True` needs `weights`.")
-    if inactive is not None:
-        if len(inactive) != len(sizes):
-            raise ValueError(f"`inactive` must have one mask per layer ({len(sizes)}).")
-        inactive = [np.asarray(m, dtype=bool).reshape(sizes[i]) for i, m in enumerate(inactive)]
-    else:
+    if inactive is None:
         inactive = [np.zeros(n, dtype=bool) for n in sizes]
-    if node_labels is not None and len(node_labels) != len(sizes):
-        raise ValueError(f"`node_labels` must have one list of labels per layer ({len(sizes)}).")
+    _check_length(inactive, "inactive", len(sizes), "masks (one per layer)")
+    inactive = [np.asarray(m, dtype=bool).reshape(sizes[i]) for i, m in enumerate(inactive)]
+    if node_labels is not None:
+        _check_length(node_labels, "node_labels", len(sizes), "lists of labels (one per layer)")
 
     radius = 0.32
     tallest = max(sizes)
@@ -292,7 +285,6 @@ def draw_network(
         np.linspace((tallest - 1) / 2, -(tallest - 1) / 2, n) if n > 1 else np.zeros(1)
         for n in sizes
     ]
-    ys = [y * (1.0 if n > 1 else 0.0) for y, n in zip(ys, sizes)]
     wmax = max((np.abs(w).max() for w in weights), default=1.0) if weights else 1.0
     wmax = wmax or 1.0
     texts, nodes = [], []
@@ -331,17 +323,10 @@ def draw_network(
         row = []
         for i in range(n):
             off = inactive[layer][i]
-            circle = Circle(
-                (xs[layer], ys[layer][i]),
-                radius,
-                zorder=2,
-                facecolor="0.93" if off else "white",
-                edgecolor="0.7" if off else "k",
-                linewidth=1.2,
-                linestyle="--" if off else "-",
+            look = dict(fc="0.93", ec="0.7", ls="--") if off else dict(fc="white", ec="k", ls="-")
+            row.append(
+                ax.add_patch(Circle((xs[layer], ys[layer][i]), radius, lw=1.2, zorder=2, **look))
             )
-            ax.add_patch(circle)
-            row.append(circle)
             if off:  # a cross, as two strokes (much cheaper to draw than a text glyph)
                 x, y, d = xs[layer], ys[layer][i], 0.35 * radius
                 crosses += [[(x - d, y - d), (x + d, y + d)], [(x - d, y + d), (x + d, y - d)]]
@@ -374,10 +359,8 @@ def plot_grid(
     fontsize: float = 10.0,
     window_color: str = "#D55E00",
 ) -> dict:
-    """Draw a small 2-D array as a grid of cells with its numbers in them.
-
-    Cell ``(i, j)`` is centred on ``x = j, y = i``, row 0 at the top (as ``imshow``): the
-    slides' picture of an input with the kernel's window outlined, or of an output.
+    """Draw a small 2-D array as a grid of cells with its numbers in them, cell ``(i, j)``
+    centred on ``x = j, y = i`` with row 0 at the top (as ``imshow``).
 
     Parameters
     ----------
@@ -401,9 +384,8 @@ def plot_grid(
     Returns
     -------
     dict
-        ``"image"`` (AxesImage), ``"lines"`` (LineCollection of borders), ``"texts"`` (the
-        numbers, row by row), ``"subscripts"``, ``"window"`` (Rectangle or None) and
-        ``"padding"`` (grey patches and frame).
+        ``"image"`` (AxesImage), ``"lines"`` (cell borders), ``"texts"`` (the numbers, row
+        by row), ``"subscripts"``, ``"window"`` (Rectangle or None) and ``"padding"``.
     """
     from matplotlib.collections import LineCollection
     from matplotlib.colors import Normalize
@@ -462,9 +444,8 @@ def plot_grid(
     dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5  # perceived brightness
     for i, j in np.ndindex(h, w):
         colour = "0.5" if in_padding[i, j] else ("white" if dark[i, j] else "black")
-        text = format(grid[i, j], fmt)
-        style = dict(ha="center", va="center", color=colour, fontsize=fontsize)
-        texts.append(ax.text(j, i, text, **style, in_layout=False))
+        style = dict(ha="center", va="center", color=colour, fontsize=fontsize, in_layout=False)
+        texts.append(ax.text(j, i, format(grid[i, j], fmt), **style))
     outline = None
     if box is not None:
         top, left, height, width = box
