@@ -1,10 +1,7 @@
-"""Small data sets the chapters learn from.
+"""Small data sets the chapters learn from, each drawn from an explicit integer ``seed``.
 
-Every generator takes an explicit integer ``seed`` and returns NumPy arrays, so that a chapter
-run twice sees the same data. Shapes follow scikit-learn: ``X`` is (n_samples, 2) float64
-and ``y`` is (n_samples,), int64 class labels 0 and 1 (float64 targets for the bank data).
-Noise is the standard deviation of Gaussian noise. The MNIST digits are in
-:mod:`dlcourse.mnist`.
+As in scikit-learn, ``X`` is (n_samples, 2) float64 and ``y`` (n_samples,) int64 labels 0 and
+1 (float64 targets for the bank data); ``noise`` is a Gaussian standard deviation.
 """
 
 from __future__ import annotations
@@ -31,13 +28,9 @@ BANK_FEATURES: tuple[str, str] = ("children", "accounts")
 
 
 def bank_transactions(children, accounts):
-    """The noise-free rule behind :func:`make_bank`: transactions next year, shape (n,).
+    """The rule behind :func:`make_bank`: ``30 + 12 accounts + 4 children + 6 children accounts``.
 
-    .. math:: t = 30 + 12\\,\\text{accounts} + 4\\,\\text{children}
-              + 6\\,\\text{children}\\cdot\\text{accounts}
-
-    The interaction term: each extra account adds more transactions for a customer with
-    children. ``children`` and ``accounts`` are non-negative counts of the same shape (n,).
+    ``children`` and ``accounts`` are non-negative counts of one shape (n,); returns (n,).
     """
     c = as_array(children, "children", ndim=(0, 1), allow_empty=True)
     a = as_array(accounts, "accounts", ndim=(0, 1), allow_empty=True)
@@ -51,7 +44,7 @@ def bank_transactions(children, accounts):
 
 
 def make_bank(n_samples: int = 200, *, noise: float = 3.0, seed: int = 0):
-    """The slides' bank example: ``X`` = (children 0-4, accounts 1-6), ``y`` = transactions.
+    """The slides' bank data: ``X`` (children 0-4, accounts 1-6), ``y`` transactions.
 
     ``y`` is :func:`bank_transactions` plus noise, rounded to whole non-negative numbers.
     """
@@ -67,11 +60,7 @@ def make_bank(n_samples: int = 200, *, noise: float = 3.0, seed: int = 0):
 def make_linearly_separable(
     n_samples: int = 100, *, margin: float = 0.5, noise: float = 1.0, seed: int = 0
 ):
-    """Two classes around (-1.5, -1.5) and (1.5, 1.5), separated by ``x1 + x2 = 0``.
-
-    Points on the wrong side are reflected and points closer than ``margin / 2`` (> 0) to the
-    line pushed away, so a separating line always exists. Class 1 has ``x1 + x2 > 0``.
-    """
+    """Two classes around (-1.5, -1.5) and (1.5, 1.5), ``margin`` apart across ``x1 + x2 = 0``."""
     n_samples = check_int(n_samples, "n_samples", low=2)
     margin = check_scalar(margin, "margin", low=0.0, low_inclusive=False)
     noise = check_scalar(noise, "noise", low=0.0, low_inclusive=False)
@@ -113,11 +102,7 @@ _GATES = {
 
 
 def logic_gate(name: str):
-    """Truth table of a gate ``"and"``, ``"or"``, ``"nand"``, ``"nor"`` or ``"xor"``.
-
-    Returns the inputs ``X`` (4, 2), float: (0, 0), (0, 1), (1, 0), (1, 1), and the outputs
-    ``y`` (4,), int64.
-    """
+    """Truth table of a gate (and, or, nand, nor, xor): inputs ``X`` (4, 2), outputs ``y`` (4,)."""
     if not isinstance(name, str):
         raise TypeError(f"`name` must be a string such as 'and'; got {type(name).__name__}.")
     check_option(name.lower(), "name", tuple(_GATES))
@@ -176,10 +161,8 @@ def make_gaussian_classes(
 ):
     """Two overlapping round Gaussian clouds, centres ``distance`` apart along ``(1, 1)``.
 
-    No line separates them, yet a line is the best boundary: for two Gaussian classes with a
-    shared covariance, :math:`P(y = 1 \\mid \\mathbf{x}) = \\sigma(\\mathbf{w}_*^\\top
-    \\mathbf{x})` exactly, with :math:`\\mathbf{w}_* = (\\text{distance} / \\text{noise}^2)
-    \\, (1, 1) / \\sqrt{2}` and bias 0: what logistic regression recovers.
+    ``P(y = 1 | x) = sigmoid(w . x)`` exactly, with ``w = distance / noise**2 (1, 1) / sqrt(2)``
+    and bias 0: what logistic regression recovers.
     """
     n_samples = check_int(n_samples, "n_samples", low=2)
     distance = check_scalar(distance, "distance", low=0.0)
