@@ -12,21 +12,6 @@ from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "as_array",
-    "as_array_with_axis",
-    "check_ax",
-    "check_bool",
-    "check_callable",
-    "check_int",
-    "check_option",
-    "check_pair",
-    "check_probability",
-    "check_rng",
-    "check_scalar",
-    "describe",
-]
-
 
 def describe(x: Any) -> str:
     """A short description of ``x`` for error messages."""
@@ -212,22 +197,13 @@ def as_array_with_axis(x: Any, axis: Any, what: str) -> tuple[np.ndarray, int]:
 def check_probability(p: Any, name: str = "p") -> float:
     """A dropout probability in ``[0, 1)``; ``p = 1`` (allowed by torch) is rejected."""
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
-        raise TypeError(
-            f"`{name}` must be a real number in [0, 1), the probability of dropping each "
-            f"element; got {describe(p)}."
-        )
-    value = float(p)
-    if value == 1.0:
+        raise TypeError(f"`{name}` must be a real number in [0, 1); got {describe(p)}.")
+    if p == 1:
         raise ValueError(
             f"`{name}` must be in [0, 1); got 1. With {name} = 1 every element is dropped and "
-            "the output is all zeros (PyTorch allows it, dlcourse does not): nothing could "
-            "be learned through such a layer."
+            "the output is all zeros: nothing could be learned (PyTorch allows it)."
         )
-    if not 0.0 <= value < 1.0:  # also catches NaN
-        raise ValueError(
-            f"`{name}` must be in [0, 1), the probability of dropping each element; got {p!r}."
-        )
-    return value
+    return check_scalar(p, name, low=0.0, high=1.0, high_inclusive=False)
 
 
 def check_ax(ax: Any) -> Any:
