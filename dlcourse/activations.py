@@ -15,24 +15,10 @@ from numpy.typing import ArrayLike
 from ._validation import as_array, as_array_with_axis, check_scalar
 
 __all__ = [
-    "ACTIVATIONS",
-    "elu",
-    "elu_grad",
-    "identity",
-    "identity_grad",
-    "leaky_relu",
-    "leaky_relu_grad",
-    "maxout",
-    "maxout_grad",
-    "relu",
-    "relu_grad",
-    "sigmoid",
-    "sigmoid_grad",
-    "softmax",
-    "softmax_jacobian",
-    "tanh",
-    "tanh_grad",
-]
+    "ACTIVATIONS", "elu", "elu_grad", "identity", "identity_grad", "leaky_relu", "leaky_relu_grad",
+    "maxout", "maxout_grad", "relu", "relu_grad", "sigmoid", "sigmoid_grad", "softmax",
+    "softmax_jacobian", "tanh", "tanh_grad"
+]  # fmt: skip
 
 
 def identity(x: ArrayLike) -> np.ndarray:
@@ -130,16 +116,7 @@ def _maxout_inputs(x, weight, bias) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 def maxout(x: ArrayLike, weight: ArrayLike, bias: ArrayLike) -> np.ndarray:
     """A maxout layer: ``out[n, i] = max_j (x[n] @ weight[j, :, i] + bias[j, i])``.
 
-    Parameters
-    ----------
-    x : array_like of shape (n_samples, d)
-    weight : array_like of shape (k, d, m)
-        ``weight[j]`` is the weight matrix of piece ``j``.
-    bias : array_like of shape (k, m)
-
-    Returns
-    -------
-    numpy.ndarray of shape (n_samples, m)
+    ``x`` (n_samples, d), ``weight`` (k, d, m): ``k`` pieces, ``bias`` (k, m); out (n_samples, m).
     """
     x, weight, bias = _maxout_inputs(x, weight, bias)
     return (np.einsum("nd,kdm->nkm", x, weight) + bias).max(axis=1)

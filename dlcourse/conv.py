@@ -108,11 +108,6 @@ def conv_output_size(
 
     Each argument is an int or a pair; the result is an int if all are ints, else the pair
     ``(H_out, W_out)``. A ValueError if the kernel is larger than the padded input.
-
-    >>> conv_output_size(28, 3, padding=1)
-    28
-    >>> conv_output_size((28, 28), 2, stride=2)
-    (14, 14)
     """
     out = _output_hw(
         check_pair(input_size, "input_size", low=1),

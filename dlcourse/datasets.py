@@ -11,17 +11,9 @@ import numpy as np
 from ._validation import as_array, check_int, check_option, check_rng, check_scalar
 
 __all__ = [
-    "BANK_FEATURES",
-    "bank_transactions",
-    "logic_gate",
-    "make_bank",
-    "make_circles",
-    "make_gaussian_classes",
-    "make_linearly_separable",
-    "make_moons",
-    "make_spiral",
-    "make_xor",
-]
+    "BANK_FEATURES", "bank_transactions", "logic_gate", "make_bank", "make_circles",
+    "make_gaussian_classes", "make_linearly_separable", "make_moons", "make_spiral", "make_xor"
+]  # fmt: skip
 
 #: Column names of the bank data set's inputs, in order.
 BANK_FEATURES: tuple[str, str] = ("children", "accounts")

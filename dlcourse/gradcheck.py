@@ -132,11 +132,10 @@ def gradcheck(
     GradcheckResult
         ``print(result)`` gives a one-line summary.
     """
-    check_callable(f, "f")
-    eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
     atol = check_scalar(atol, "atol", low=0.0)
     rtol = check_scalar(rtol, "rtol", low=0.0)
-    x_shape = as_array(x, "x").shape
+    numerical = numerical_gradient(f, x, eps)  # checks f, x and eps
+    x_shape = numerical.shape
     if callable(analytic_grad):
         analytic_grad = analytic_grad(x)
     analytic = as_array(analytic_grad, "analytic_grad").copy()
@@ -144,7 +143,6 @@ def gradcheck(
         raise ValueError(
             f"`analytic_grad` must have the shape of `x`, {x_shape}; got shape {analytic.shape}."
         )
-    numerical = numerical_gradient(f, x, eps)
 
     abs_error = np.abs(analytic - numerical)
     tolerance = atol + rtol * np.abs(numerical)

@@ -17,16 +17,10 @@ from ._validation import as_array, as_array_with_axis, check_option
 from .activations import sigmoid
 
 __all__ = [
-    "REDUCTIONS",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "binary_cross_entropy_with_logits_grad",
-    "cross_entropy",
-    "cross_entropy_grad",
-    "log_softmax",
-    "mse_loss",
-    "mse_loss_grad",
-]
+    "REDUCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad", "cross_entropy", "cross_entropy_grad", "log_softmax",
+    "mse_loss", "mse_loss_grad"
+]  # fmt: skip
 
 Reduction = Literal["none", "mean", "sum"]
 REDUCTIONS: tuple[str, ...] = ("none", "mean", "sum")

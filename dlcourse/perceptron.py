@@ -57,12 +57,6 @@ class Perceptron:
         Initial weights; zeros when omitted (the classic starting point).
     bias : float, default 0.0
         Initial bias.
-
-    Examples
-    --------
-    >>> p = Perceptron(2, weight=[1.0, 1.0], bias=-1.5)  # an AND gate
-    >>> p.predict([[0, 0], [0, 1], [1, 0], [1, 1]]).tolist()
-    [0, 0, 0, 1]
     """
 
     def __init__(self, n_features: int = 2, *, weight=None, bias: float = 0.0) -> None:

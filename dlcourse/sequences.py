@@ -22,11 +22,7 @@ def make_sine_wave(
     noise: float = 0.1,
     seed: int = 0,
 ) -> np.ndarray:
-    """``sin(2 pi t / period) + noise * eps_t`` for ``t = 0 .. n_steps - 1``, shape (n_steps,).
-
-    >>> make_sine_wave(5, period=4, noise=0.0).round(6)
-    array([ 0.,  1.,  0., -1., -0.])
-    """
+    """``sin(2 pi t / period) + noise * eps_t`` for ``t = 0 .. n_steps - 1``, shape (n_steps,)."""
     n_steps = check_int(n_steps, "n_steps", low=1)
     period = check_scalar(period, "period", low=0.0, low_inclusive=False)
     noise = check_scalar(noise, "noise", low=0.0)
@@ -41,13 +37,6 @@ def sliding_windows(series: Any, window: int) -> tuple[np.ndarray, np.ndarray]:
 
     ``X[i] = series[i : i + window]`` and ``y[i] = series[i + window]``. ``series`` is
     (n_steps,) or (n_steps, n_features); ``X`` is (n_steps - window, window[, n_features]).
-
-    >>> X, y = sliding_windows([0, 1, 2, 3, 4], 3)
-    >>> X
-    array([[0., 1., 2.],
-           [1., 2., 3.]])
-    >>> y
-    array([3., 4.])
     """
     values = as_array(series, "series", ndim=(1, 2))
     window = check_int(window, "window", low=1)
@@ -142,11 +131,8 @@ def draw_unrolled_rnn(
     if show_folded:
         column(0.0, "t", "$W_{ih}$", 0.38)
         # the loop: out of the top left of h_t and back into its bottom left
-        start, end = (
-            (-radius * 0.5, y_hidden + radius * 0.87),
-            (-radius * 0.5, y_hidden - radius * 0.87),
-        )
-        arrow(start, end, connectionstyle="arc3,rad=1.2")
+        dx, dy = -radius * 0.5, radius * 0.87
+        arrow((dx, y_hidden + dy), (dx, y_hidden - dy), connectionstyle="arc3,rad=1.2")
         if show_weights:
             text(-0.95, y_hidden + 0.45, "$W_{hh}$")
         text(1.45, y_hidden, "=", fontsize=22, color="black")
