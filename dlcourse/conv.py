@@ -1,5 +1,4 @@
-"""2-D convolution and pooling in NumPy, with the names, shapes and results of
-``torch.nn.functional``. "Convolution" means cross-correlation (the kernel is not flipped).
+"""2-D convolution and pooling in NumPy, with the names, shapes and results of PyTorch's.
 
 >>> import numpy as np
 >>> from dlcourse.conv import conv2d, conv_output_size
@@ -16,9 +15,9 @@ array([[12., 12., 17.],
 >>> conv_output_size(5, 3, stride=2, padding=1)
 3
 
-Shapes are NCHW as in torch (also (C, H, W), and an (H, W) image with a (kH, kW) kernel);
-sizes are an int or a pair ``(h, w)``. All-float32 input is computed in float32, anything
-else in float64. The windows are a strided view of the padded input (no loop over pixels).
+"Convolution" means cross-correlation (the kernel is not flipped). Shapes are NCHW as in
+torch (also (C, H, W), and an (H, W) image with a (kH, kW) kernel); sizes are an int or a pair
+``(h, w)``. All-float32 input is computed in float32, anything else in float64.
 """
 
 from __future__ import annotations
@@ -70,12 +69,7 @@ def _output_hw(size: Pair, kernel: Pair, stride: Pair, padding: Pair, kernel_nam
 def _pad(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
     """``x`` (N, C, H, W) with ``padding`` rows and columns of ``value`` on each side."""
     ph, pw = padding
-    if ph == pw == 0:
-        return x
-    n, c, h, w = x.shape
-    out = np.full((n, c, h + 2 * ph, w + 2 * pw), value, x.dtype)
-    out[:, :, ph : ph + h, pw : pw + w] = x
-    return out
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
 
 def _windows(xp: np.ndarray, kernel: Pair, stride: Pair) -> np.ndarray:
