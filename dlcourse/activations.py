@@ -32,7 +32,7 @@ def identity_grad(x: ArrayLike) -> np.ndarray:
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
-    """``1 / (1 + exp(-x))``: ``1 / (1 + z)`` or ``z / (1 + z)`` with ``z = exp(-|x|)``."""
+    """``1 / (1 + exp(-x))``, as ``1 / (1 + z)`` (x >= 0) or ``z / (1 + z)``, ``z = exp(-|x|)``."""
     x = as_array(x, "x")
     z = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
