@@ -1,9 +1,7 @@
-"""Argument checks shared by every public function of :mod:`dlcourse` (module-internal API).
+"""Argument checks shared by every public function of :mod:`dlcourse` (internal).
 
-A learner who passes the wrong thing reads *which* argument was wrong and *what was
-expected*: :class:`TypeError` for the wrong kind of object, :class:`ValueError` for the right
-kind with a wrong value (shape, range). Each public function checks its arguments once, with
-these functions, and hands checked arrays to private helpers that do not check again.
+Errors name the argument and what was expected: :class:`TypeError` for the wrong kind of
+object, :class:`ValueError` for a wrong value (shape, range). Each public function checks once.
 """
 
 from __future__ import annotations
@@ -13,21 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-
-__all__ = [
-    "as_array",
-    "check_ax",
-    "check_axis",
-    "check_bool",
-    "check_callable",
-    "check_int",
-    "check_option",
-    "check_pair",
-    "check_probability",
-    "check_rng",
-    "check_scalar",
-    "describe",
-]
 
 
 def describe(x: Any) -> str:
@@ -51,12 +34,14 @@ def as_array(
     dtype: type = float,
     allow_empty: bool = False,
     finite: bool = True,
+    keep_float32: bool = False,
 ) -> np.ndarray:
     """``x`` (array-like or torch tensor) as a checked float64 (``dtype=int``: int64) array.
 
     ``shape`` entries that are ints must match; a str (the axis's name in messages) or None
     matches any length. Rejects non-numbers (TypeError), a wrong ``ndim`` or shape, empty
     arrays unless ``allow_empty``, NaN/inf unless not ``finite``, and non-whole ints.
+    ``keep_float32``: a float32 array stays float32 (not copied).
     """
     if x is None or isinstance(x, (str, bytes, dict, set)):
         raise TypeError(f"`{name}` must be a numeric array-like; got {describe(x)}.")
@@ -99,7 +84,8 @@ def as_array(
             if not np.all(arr == np.round(arr)):
                 raise ValueError(f"`{name}` must hold whole numbers; got non-integer values.")
         return arr.astype(np.int64, copy=False)
-    arr = arr.astype(np.float64, copy=False)
+    if not (keep_float32 and arr.dtype == np.float32):
+        arr = arr.astype(np.float64, copy=False)
     if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"`{name}` contains NaN or infinite values; expected finite numbers.")
     return arr
@@ -194,36 +180,30 @@ def check_rng(seed: Any, name: str = "seed") -> np.random.Generator:
     return np.random.default_rng(check_int(seed, name, low=0))
 
 
-def check_axis(axis: Any, ndim: int) -> int:
-    """An axis of an ``ndim``-D array, ``-ndim <= axis < ndim``."""
-    axis = check_int(axis, "axis")
+def as_array_with_axis(x: Any, axis: Any, what: str) -> tuple[np.ndarray, int]:
+    """``x`` as an array of at least 1 dimension, and ``axis``, one of its axes, for ``what``."""
+    x = as_array(x, "x")
+    if x.ndim == 0:
+        raise ValueError(f"`x` must have at least 1 dimension for {what}; got a scalar.")
+    ndim, axis = x.ndim, check_int(axis, "axis")
     if not -ndim <= axis < ndim:
         raise ValueError(
             f"`axis` must be in [{-ndim}, {ndim - 1}] for an array with {ndim} "
             f"dimension{'s' if ndim != 1 else ''}; got {axis}."
         )
-    return axis
+    return x, axis
 
 
 def check_probability(p: Any, name: str = "p") -> float:
     """A dropout probability in ``[0, 1)``; ``p = 1`` (allowed by torch) is rejected."""
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
-        raise TypeError(
-            f"`{name}` must be a real number in [0, 1), the probability of dropping each "
-            f"element; got {describe(p)}."
-        )
-    value = float(p)
-    if value == 1.0:
+        raise TypeError(f"`{name}` must be a real number in [0, 1); got {describe(p)}.")
+    if p == 1:
         raise ValueError(
             f"`{name}` must be in [0, 1); got 1. With {name} = 1 every element is dropped and "
-            "the output is all zeros (PyTorch allows it, dlcourse does not): nothing could "
-            "be learned through such a layer."
+            "the output is all zeros: nothing could be learned (PyTorch allows it)."
         )
-    if not 0.0 <= value < 1.0:  # also catches NaN
-        raise ValueError(
-            f"`{name}` must be in [0, 1), the probability of dropping each element; got {p!r}."
-        )
-    return value
+    return check_scalar(p, name, low=0.0, high=1.0, high_inclusive=False)
 
 
 def check_ax(ax: Any) -> Any:

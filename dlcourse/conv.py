@@ -1,9 +1,4 @@
-"""2-D convolution and pooling in NumPy, with the names, shapes and results of PyTorch.
-
-:func:`conv2d`, :func:`max_pool2d` and :func:`avg_pool2d` compute what
-``torch.nn.functional`` computes for the same arguments; :func:`conv_output_size` is the
-formula for the output size, ``floor((n + 2p - k) / s) + 1``. As everywhere in deep learning,
-"convolution" means cross-correlation: the kernel slides over the input without flipping.
+"""2-D convolution and pooling in NumPy, with the names, shapes and results of PyTorch's.
 
 >>> import numpy as np
 >>> from dlcourse.conv import conv2d, conv_output_size
@@ -20,10 +15,9 @@ array([[12., 12., 17.],
 >>> conv_output_size(5, 3, stride=2, padding=1)
 3
 
-Shapes are NCHW as in torch (also (C, H, W), and for teaching an (H, W) image with a
-(kH, kW) kernel); sizes are an int or a pair ``(h, w)``. All-float32 input is computed in
-float32, anything else in float64. No Python loop runs over pixels: the windows are a
-strided view of the padded input, copied once into an "im2col" matrix for a convolution.
+"Convolution" means cross-correlation (the kernel is not flipped). Shapes are NCHW as in
+torch (also (C, H, W), and an (H, W) image with a (kH, kW) kernel); sizes are an int or a pair
+``(h, w)``. All-float32 input is computed in float32, anything else in float64.
 """
 
 from __future__ import annotations
@@ -44,21 +38,8 @@ IntOrPair = int | tuple[int, int]
 _INPUT_SHAPES = "a 4-D batch (N, C, H, W), a 3-D unbatched (C, H, W) or a 2-D image (H, W)"
 
 
-def _float_array(x: Any, name: str) -> np.ndarray:
-    """``x`` checked as :func:`as_array` does, kept float32 if it is float32 (no copy)."""
-    if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
-        x = x.detach().cpu().numpy()
-    if not (isinstance(x, np.ndarray) and x.dtype == np.float32):
-        return as_array(x, name)
-    if x.size == 0:
-        raise ValueError(f"`{name}` is empty; expected at least one value (got shape {x.shape}).")
-    if not np.isfinite(x).all():
-        raise ValueError(f"`{name}` contains NaN or infinite values; expected finite numbers.")
-    return x
-
-
 def _image_input(x: Any) -> np.ndarray:
-    arr = _float_array(x, "input")
+    arr = as_array(x, "input", keep_float32=True)
     if arr.ndim not in (2, 3, 4):
         raise ValueError(f"`input` must be {_INPUT_SHAPES}; got an array of shape {arr.shape}.")
     return arr
@@ -70,7 +51,6 @@ def _as_batch(x: np.ndarray) -> np.ndarray:
 
 
 def _unbatch(out: np.ndarray, ndim: int) -> np.ndarray:
-    """Undo :func:`_as_batch` for an ``ndim``-D input."""
     return out.reshape(out.shape[4 - ndim :])
 
 
@@ -89,19 +69,13 @@ def _output_hw(size: Pair, kernel: Pair, stride: Pair, padding: Pair, kernel_nam
 def _pad(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
     """``x`` (N, C, H, W) with ``padding`` rows and columns of ``value`` on each side."""
     ph, pw = padding
-    if ph == pw == 0:
-        return x
-    n, c, h, w = x.shape
-    out = np.full((n, c, h + 2 * ph, w + 2 * pw), value, x.dtype)
-    out[:, :, ph : ph + h, pw : pw + w] = x
-    return out
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
 
 def _windows(xp: np.ndarray, kernel: Pair, stride: Pair) -> np.ndarray:
     """All windows of a padded batch: a read-only view (N, C, H_out, W_out, kH, kW), no copy.
 
-    One step along the output's height moves ``stride_h`` rows in memory, one step along the
-    window's height one row (the same for widths): only the strides are set.
+    One step along the output's height moves ``stride_h`` rows, along the window's one row.
     """
     n, c, h, w = xp.shape
     (kh, kw), (sh, sw) = kernel, stride
@@ -113,8 +87,7 @@ def _windows(xp: np.ndarray, kernel: Pair, stride: Pair) -> np.ndarray:
 def _window_reduce(win: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
     """Combine each window into one value with ``ufunc``, one kernel position at a time.
 
-    (``win.max(axis=(4, 5))`` gives the same but is 10 to 20 times slower: NumPy reduces
-    poorly over short, strided last axes.)
+    (``win.max(axis=(4, 5))`` is 10 to 20 times slower: short, strided last axes.)
     """
     out = win[..., 0, 0].copy()
     for u, v in list(np.ndindex(win.shape[4:]))[1:]:
@@ -127,26 +100,17 @@ def conv_output_size(
 ) -> int | Pair:
     """Output size of a convolution or pooling: ``floor((n + 2p - k) / s) + 1``.
 
-    ``n + 2p - k`` is the number of one-pixel steps the kernel can take inside the padded
-    input; every ``s``-th step gives an output pixel, and ``+ 1`` counts the first position.
     Each argument is an int or a pair; the result is an int if all are ints, else the pair
     ``(H_out, W_out)``. A ValueError if the kernel is larger than the padded input.
-
-    >>> conv_output_size(28, 3, padding=1)
-    28
-    >>> conv_output_size((28, 28), 2, stride=2)
-    (14, 14)
     """
-    args = (input_size, kernel_size, stride, padding)
-    size = check_pair(input_size, "input_size", low=1)
-    kernel = check_pair(kernel_size, "kernel_size", low=1)
     out = _output_hw(
-        size,
-        kernel,
+        check_pair(input_size, "input_size", low=1),
+        check_pair(kernel_size, "kernel_size", low=1),
         check_pair(stride, "stride", low=1),
         check_pair(padding, "padding", low=0),
         "kernel_size",
     )
+    args = (input_size, kernel_size, stride, padding)
     return out if any(isinstance(a, (tuple, list)) for a in args) else out[0]
 
 
@@ -184,17 +148,12 @@ def conv2d(
     stride = check_pair(stride, "stride", low=1)
     padding = check_pair(padding, "padding", low=0)
     x = _image_input(input)
-    w = _float_array(weight, "weight")
+    w = as_array(weight, "weight", keep_float32=True)
     ndim = x.ndim
-    if ndim == 2 and w.ndim != 2:
+    if w.ndim != (2 if ndim == 2 else 4):
+        expected = "a 2-D kernel (kH, kW)" if ndim == 2 else "a 4-D array (C_out, C_in, kH, kW)"
         raise ValueError(
-            "for a 2-D image `input` (H, W), `weight` must be a 2-D kernel (kH, kW); "
-            f"got an array of shape {w.shape}."
-        )
-    if ndim > 2 and w.ndim != 4:
-        raise ValueError(
-            f"`weight` must be a 4-D array (C_out, C_in, kH, kW) for a {ndim}-D `input`; "
-            f"got an array of shape {w.shape}."
+            f"`weight` must be {expected} for a {ndim}-D `input`; got an array of shape {w.shape}."
         )
     x, w = _as_batch(x), _as_batch(w)
     if x.shape[1] != w.shape[1]:
@@ -205,19 +164,14 @@ def conv2d(
         )
     dtype = np.float32 if x.dtype == w.dtype == np.float32 else np.float64
     if bias is not None:
-        b = _float_array(bias, "bias")
-        if ndim == 2 and b.shape in ((), (1,)):
+        b = as_array(bias, "bias", keep_float32=True)
+        if ndim == 2 and b.shape == ():
             b = b.reshape(1)
-        elif ndim == 2:
-            raise ValueError(
-                "`bias` must be a single number for a 2-D image `input` (one kernel, one "
-                f"output); got shape {b.shape}."
-            )
-        elif b.shape != (w.shape[0],):
-            raise ValueError(
-                f"`bias` must have shape ({w.shape[0]},), one value per output channel of "
-                f"`weight` (shape {w.shape}); got shape {b.shape}."
-            )
+        if b.shape != (w.shape[0],):
+            expected = f"shape ({w.shape[0]},), one value per output channel of `weight`"
+            if ndim == 2:
+                expected = "a single number for a 2-D image `input`"
+            raise ValueError(f"`bias` must have {expected}; got shape {b.shape}.")
     x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
     n, c_out = x.shape[0], w.shape[0]
     h_out, w_out = _output_hw(x.shape[2:], w.shape[2:], stride, padding, "weight")

@@ -1,10 +1,7 @@
-"""Small data sets the chapters learn from.
+"""Small data sets the chapters learn from, each drawn from an explicit integer ``seed``.
 
-Every generator takes an explicit integer ``seed`` and returns NumPy arrays, so that a chapter
-run twice sees the same data. Shapes follow scikit-learn: ``X`` is (n_samples, 2) float64
-and ``y`` is (n_samples,), int64 class labels 0 and 1 (float64 targets for the bank data).
-Noise is the standard deviation of Gaussian noise. The MNIST digits are in
-:mod:`dlcourse.mnist`.
+As in scikit-learn, ``X`` is (n_samples, 2) float64 and ``y`` (n_samples,) int64 labels 0 and
+1 (float64 targets for the bank data); ``noise`` is a Gaussian standard deviation.
 """
 
 from __future__ import annotations
@@ -14,30 +11,25 @@ import numpy as np
 from ._validation import as_array, check_int, check_option, check_rng, check_scalar
 
 __all__ = [
-    "BANK_FEATURES",
-    "bank_transactions",
-    "logic_gate",
-    "make_bank",
-    "make_circles",
-    "make_gaussian_classes",
-    "make_linearly_separable",
-    "make_moons",
-    "make_spiral",
-    "make_xor",
-]
+    "BANK_FEATURES", "bank_transactions", "logic_gate", "make_bank", "make_circles",
+    "make_gaussian_classes", "make_linearly_separable", "make_moons", "make_spiral", "make_xor"
+]  # fmt: skip
 
 #: Column names of the bank data set's inputs, in order.
 BANK_FEATURES: tuple[str, str] = ("children", "accounts")
 
 
+def _checked(n_samples, noise, seed, *, min_samples: int = 2, positive_noise: bool = False):
+    """Checked ``n_samples`` and ``noise`` (> 0 if ``positive_noise``), and ``seed``'s generator."""
+    n_samples = check_int(n_samples, "n_samples", low=min_samples)
+    noise = check_scalar(noise, "noise", low=0.0, low_inclusive=not positive_noise)
+    return n_samples, noise, check_rng(seed)
+
+
 def bank_transactions(children, accounts):
-    """The noise-free rule behind :func:`make_bank`: transactions next year, shape (n,).
+    """The rule behind :func:`make_bank`: ``30 + 12 accounts + 4 children + 6 children accounts``.
 
-    .. math:: t = 30 + 12\\,\\text{accounts} + 4\\,\\text{children}
-              + 6\\,\\text{children}\\cdot\\text{accounts}
-
-    The interaction term: each extra account adds more transactions for a customer with
-    children. ``children`` and ``accounts`` are non-negative counts of the same shape (n,).
+    ``children`` and ``accounts`` are non-negative counts of one shape (n,); returns (n,).
     """
     c = as_array(children, "children", ndim=(0, 1), allow_empty=True)
     a = as_array(accounts, "accounts", ndim=(0, 1), allow_empty=True)
@@ -51,13 +43,11 @@ def bank_transactions(children, accounts):
 
 
 def make_bank(n_samples: int = 200, *, noise: float = 3.0, seed: int = 0):
-    """The slides' bank example: ``X`` = (children 0-4, accounts 1-6), ``y`` = transactions.
+    """The slides' bank data: ``X`` (children 0-4, accounts 1-6), ``y`` transactions.
 
     ``y`` is :func:`bank_transactions` plus noise, rounded to whole non-negative numbers.
     """
-    n_samples = check_int(n_samples, "n_samples", low=1)
-    noise = check_scalar(noise, "noise", low=0.0)
-    rng = check_rng(seed)
+    n_samples, noise, rng = _checked(n_samples, noise, seed, min_samples=1)
     children = rng.choice(5, size=n_samples, p=[0.3, 0.2, 0.3, 0.15, 0.05]).astype(float)
     accounts = 1.0 + rng.binomial(5, 0.35, size=n_samples).astype(float)
     y = bank_transactions(children, accounts) + noise * rng.standard_normal(n_samples)
@@ -67,15 +57,9 @@ def make_bank(n_samples: int = 200, *, noise: float = 3.0, seed: int = 0):
 def make_linearly_separable(
     n_samples: int = 100, *, margin: float = 0.5, noise: float = 1.0, seed: int = 0
 ):
-    """Two classes around (-1.5, -1.5) and (1.5, 1.5), separated by ``x1 + x2 = 0``.
-
-    Points on the wrong side are reflected and points closer than ``margin / 2`` (> 0) to the
-    line pushed away, so a separating line always exists. Class 1 has ``x1 + x2 > 0``.
-    """
-    n_samples = check_int(n_samples, "n_samples", low=2)
+    """Two classes around (-1.5, -1.5) and (1.5, 1.5), ``margin`` apart across ``x1 + x2 = 0``."""
+    n_samples, noise, rng = _checked(n_samples, noise, seed, positive_noise=True)
     margin = check_scalar(margin, "margin", low=0.0, low_inclusive=False)
-    noise = check_scalar(noise, "noise", low=0.0, low_inclusive=False)
-    rng = check_rng(seed)
     y = np.arange(n_samples) % 2
     centres = np.where(y[:, None] == 1, 1.5, -1.5) * np.array([1.0, 1.0])
     X = centres + noise * rng.standard_normal((n_samples, 2))
@@ -92,9 +76,7 @@ def make_linearly_separable(
 
 def make_xor(n_samples: int = 200, *, noise: float = 0.15, seed: int = 0):
     """Noisy XOR: clusters at the corners ``(a, b)`` of the unit square, label ``a XOR b``."""
-    n_samples = check_int(n_samples, "n_samples", low=4)
-    noise = check_scalar(noise, "noise", low=0.0)
-    rng = check_rng(seed)
+    n_samples, noise, rng = _checked(n_samples, noise, seed, min_samples=4)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     which = np.arange(n_samples) % 4
     X = corners[which] + noise * rng.standard_normal((n_samples, 2))
@@ -113,11 +95,7 @@ _GATES = {
 
 
 def logic_gate(name: str):
-    """Truth table of a gate ``"and"``, ``"or"``, ``"nand"``, ``"nor"`` or ``"xor"``.
-
-    Returns the inputs ``X`` (4, 2), float: (0, 0), (0, 1), (1, 0), (1, 1), and the outputs
-    ``y`` (4,), int64.
-    """
+    """Truth table of a gate (and, or, nand, nor, xor): inputs ``X`` (4, 2), outputs ``y`` (4,)."""
     if not isinstance(name, str):
         raise TypeError(f"`name` must be a string such as 'and'; got {type(name).__name__}.")
     check_option(name.lower(), "name", tuple(_GATES))
@@ -128,12 +106,10 @@ def logic_gate(name: str):
 
 def make_circles(n_samples: int = 300, *, noise: float = 0.1, factor: float = 0.5, seed: int = 0):
     """Two concentric rings: class 1 inside (radius ``factor``, in (0, 1)), class 0 outside."""
-    n_samples = check_int(n_samples, "n_samples", low=2)
-    noise = check_scalar(noise, "noise", low=0.0)
+    n_samples, noise, rng = _checked(n_samples, noise, seed)
     factor = check_scalar(
         factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
-    rng = check_rng(seed)
     y = (np.arange(n_samples) % 2).astype(np.int64)
     angle = rng.uniform(0.0, 2.0 * np.pi, n_samples)
     radius = np.where(y == 1, factor, 1.0)
@@ -145,9 +121,7 @@ def make_circles(n_samples: int = 300, *, noise: float = 0.1, factor: float = 0.
 
 def make_moons(n_samples: int = 300, *, noise: float = 0.1, seed: int = 0):
     """Two interleaving half circles."""
-    n_samples = check_int(n_samples, "n_samples", low=2)
-    noise = check_scalar(noise, "noise", low=0.0)
-    rng = check_rng(seed)
+    n_samples, noise, rng = _checked(n_samples, noise, seed)
     y = (np.arange(n_samples) % 2).astype(np.int64)
     t = rng.uniform(0.0, np.pi, n_samples)
     upper = np.column_stack([np.cos(t), np.sin(t)])
@@ -159,10 +133,8 @@ def make_moons(n_samples: int = 300, *, noise: float = 0.1, seed: int = 0):
 
 def make_spiral(n_samples: int = 300, *, noise: float = 0.2, turns: float = 1.0, seed: int = 0):
     """Two interleaved spiral arms winding ``turns`` (> 0) times; ``noise`` is on the angle."""
-    n_samples = check_int(n_samples, "n_samples", low=2)
-    noise = check_scalar(noise, "noise", low=0.0)
+    n_samples, noise, rng = _checked(n_samples, noise, seed)
     turns = check_scalar(turns, "turns", low=0.0, low_inclusive=False)
-    rng = check_rng(seed)
     y = (np.arange(n_samples) % 2).astype(np.int64)
     r = rng.uniform(0.1, 1.0, n_samples)
     theta = 2.0 * np.pi * turns * r + np.pi * y + noise * rng.standard_normal(n_samples)
@@ -176,15 +148,11 @@ def make_gaussian_classes(
 ):
     """Two overlapping round Gaussian clouds, centres ``distance`` apart along ``(1, 1)``.
 
-    No line separates them, yet a line is the best boundary: for two Gaussian classes with a
-    shared covariance, :math:`P(y = 1 \\mid \\mathbf{x}) = \\sigma(\\mathbf{w}_*^\\top
-    \\mathbf{x})` exactly, with :math:`\\mathbf{w}_* = (\\text{distance} / \\text{noise}^2)
-    \\, (1, 1) / \\sqrt{2}` and bias 0: what logistic regression recovers.
+    ``P(y = 1 | x) = sigmoid(w . x)`` exactly, with ``w = distance / noise**2 (1, 1) / sqrt(2)``
+    and bias 0: what logistic regression recovers.
     """
-    n_samples = check_int(n_samples, "n_samples", low=2)
+    n_samples, noise, rng = _checked(n_samples, noise, seed, positive_noise=True)
     distance = check_scalar(distance, "distance", low=0.0)
-    noise = check_scalar(noise, "noise", low=0.0, low_inclusive=False)
-    rng = check_rng(seed)
     y = np.arange(n_samples) % 2
     direction = np.array([1.0, 1.0]) / np.sqrt(2.0)
     centres = np.where(y[:, None] == 1, 0.5, -0.5) * distance * direction

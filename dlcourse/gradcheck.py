@@ -1,22 +1,7 @@
 """Gradient checking: compare an analytic gradient with central differences.
 
-A backward pass is easy to get subtly wrong (a missing factor 2, a transposed matrix, a sum
-over the wrong axis). The cure is to compare it with a *numerical* gradient, which needs
-nothing but the function itself: nudge one entry of ``x`` by ``±eps`` and watch the output,
-
-    df/dx_i ≈ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps),
-
-whose error shrinks like ``eps**2`` (against ``eps`` for the one-sided difference).
-
->>> import numpy as np
->>> from dlcourse.activations import tanh, tanh_grad
->>> from dlcourse.gradcheck import gradcheck
->>> x = np.array([-1.0, 0.5, 2.0])
->>> result = gradcheck(lambda x: np.sum(tanh(x)), x, tanh_grad(x))
->>> result.passed
-True
-
-It costs two evaluations of ``f`` per entry of ``x``, so check small examples.
+``df/dx_i ≈ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, with an error of order ``eps**2``,
+costs two evaluations of ``f`` per entry of ``x``: check small examples.
 """
 
 from __future__ import annotations
@@ -34,7 +19,7 @@ __all__ = ["GradcheckResult", "gradcheck", "numerical_gradient"]
 
 
 def _scalar_output(value: Any) -> float:
-    """The value returned by ``f`` as a float; it must be one finite real number."""
+    """``f``'s value as a float; it must be one finite real number."""
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
         value = value.detach().cpu().numpy()
     arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
@@ -54,16 +39,12 @@ def _scalar_output(value: Any) -> float:
 def numerical_gradient(
     f: Callable[[np.ndarray], Any], x: ArrayLike, eps: float = 1e-6
 ) -> np.ndarray:
-    """Gradient of a scalar function ``f`` at ``x`` by central differences, entry by entry.
+    """``grad[i] = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, an array of ``x``'s shape.
 
-    ``grad[i] = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, an array of ``x``'s shape.
-
-    A float64 array ``x`` is nudged **in place**, one entry at a time, and restored exactly
-    (also if ``f`` raises), so ``f`` may ignore its argument and read ``x`` through something
-    that shares it (``lambda _: loss(model)`` with ``x = layer.weight.data``); any other
-    ``x`` is copied first. ``f(x)`` must return one finite number. ``eps > 0``: the
-    truncation error is of order ``eps**2``, the rounding error of ``1e-16 |f| / eps``; about
-    1e-6 balances the two in float64.
+    A float64 array ``x`` is nudged **in place** and restored exactly (also if ``f`` raises),
+    so ``f`` may read ``x`` through something that shares it (``lambda _: loss(model)`` with
+    ``x = layer.weight.data``); any other ``x`` is copied. ``eps`` about 1e-6 balances the
+    truncation error (``eps**2``) and the rounding error (``1e-16 |f| / eps``) in float64.
     """
     check_callable(f, "f")
     eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
@@ -86,8 +67,7 @@ def numerical_gradient(
 
 
 def _relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``|a - b| / max(|a|, |b|)`` elementwise (0 where both are 0). Private: only
-    :func:`gradcheck` reports it; no chapter calls it."""
+    """``|a - b| / max(|a|, |b|)`` elementwise (0 where both are 0)."""
     diff, scale = np.abs(a - b), np.maximum(np.abs(a), np.abs(b))
     return np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
 
@@ -96,9 +76,8 @@ def _relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class GradcheckResult:
     """The outcome of :func:`gradcheck`; true in an ``if`` or ``assert`` when it passed.
 
-    ``max_abs_error`` is the largest ``|analytic - numerical|``, ``max_rel_error`` the
-    largest ``|a - n| / max(|a|, |n|)``; ``worst_index`` is the entry furthest outside (or
-    closest to) its tolerance: where to look first; ``n_failed`` counts the entries outside.
+    ``worst_index`` is the entry furthest outside (or closest to) its tolerance, where to look
+    first; ``max_rel_error`` is the largest ``|a - n| / max(|a|, |n|)``.
     """
 
     passed: bool
@@ -133,15 +112,14 @@ def gradcheck(
 ) -> GradcheckResult:
     """Compare an analytic gradient of ``f`` at ``x`` with :func:`numerical_gradient`.
 
-    An entry passes if ``|analytic - numerical| <= atol + rtol * |numerical|`` (as
-    :func:`numpy.isclose`, with the numerical gradient as the reference).
+    An entry passes if ``|analytic - numerical| <= atol + rtol * |numerical|``.
 
     Parameters
     ----------
     f : callable
         ``f(x)`` returns one real number.
     x : array_like of any shape
-        The point at which to check (see :func:`numerical_gradient`).
+        The point at which to check.
     analytic_grad : array_like of ``x``'s shape, or callable
         The gradient to check, or a function called once as ``analytic_grad(x)``.
     eps : float, default 1e-6
@@ -154,11 +132,10 @@ def gradcheck(
     GradcheckResult
         ``print(result)`` gives a one-line summary.
     """
-    check_callable(f, "f")
-    eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
     atol = check_scalar(atol, "atol", low=0.0)
     rtol = check_scalar(rtol, "rtol", low=0.0)
-    x_shape = as_array(x, "x").shape
+    numerical = numerical_gradient(f, x, eps)  # checks f, x and eps
+    x_shape = numerical.shape
     if callable(analytic_grad):
         analytic_grad = analytic_grad(x)
     analytic = as_array(analytic_grad, "analytic_grad").copy()
@@ -166,7 +143,6 @@ def gradcheck(
         raise ValueError(
             f"`analytic_grad` must have the shape of `x`, {x_shape}; got shape {analytic.shape}."
         )
-    numerical = numerical_gradient(f, x, eps)
 
     abs_error = np.abs(analytic - numerical)
     tolerance = atol + rtol * np.abs(numerical)

@@ -1,9 +1,4 @@
-"""Look inside a network: record what every layer outputs, and draw feature maps.
-
-:func:`record_activations` works for any ``torch.nn.Module``: it attaches a forward hook to
-every layer, runs one forward pass, and removes the hooks again, so the model is left
-exactly as it was. The drawing helpers tile many small maps into one image on the ``ax`` you
-pass.
+"""Look inside a network: record what every layer outputs, and draw feature maps and kernels.
 
 PyTorch is imported only when these functions are called.
 """
@@ -26,8 +21,8 @@ def record_activations(model, x) -> OrderedDict:
     Parameters
     ----------
     model : torch.nn.Module
-        Any module: a ``Sequential``, a custom class, nested blocks. Every leaf module (one
-        without submodules) is recorded, through forward hooks removed afterwards.
+        Every leaf module (one without submodules) is recorded, through forward hooks
+        removed afterwards.
     x : torch.Tensor
         The input batch, e.g. of shape (N, C, H, W) for a CNN.
 
@@ -75,7 +70,6 @@ def record_activations(model, x) -> OrderedDict:
 def _mosaic(maps, *, ncols: int | None = None, normalize: bool = True):
     """Tile maps (n, H, W), (1, n, H, W) or (H, W) into one image, with NaN gaps between.
 
-    Private (was public; no chapter calls it): the drawing functions below use it.
     ``normalize`` scales each map to [0, 1] on its own.
     """
     maps = as_array(maps, "maps", ndim=(2, 3, 4))
@@ -103,13 +97,16 @@ def _mosaic(maps, *, ncols: int | None = None, normalize: bool = True):
     return image
 
 
-def plot_feature_maps(
-    ax,
-    maps,
-    *,
-    ncols: int | None = None,
-    title: str | None = None,
-):
+def _show(ax, image: np.ndarray, title: str | None, **style):
+    artist = ax.imshow(image, interpolation="nearest", **style)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title)
+    return artist
+
+
+def plot_feature_maps(ax, maps, *, ncols: int | None = None, title: str | None = None):
     """Draw every feature map of one layer, tiled, on ``ax``.
 
     Parameters
@@ -127,12 +124,7 @@ def plot_feature_maps(
     """
     ax = check_ax(ax)
     image = _mosaic(maps, ncols=ncols)  # each map scaled to [0, 1] on its own
-    artist = ax.imshow(image, cmap="viridis", interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title is not None:
-        ax.set_title(title)
-    return artist
+    return _show(ax, image, title, cmap="viridis")
 
 
 def plot_kernels(ax, weight, *, title: str | None = None):
@@ -159,9 +151,4 @@ def plot_kernels(ax, weight, *, title: str | None = None):
         normalize=False,
     )
     limit = float(np.nanmax(np.abs(image))) or 1.0
-    artist = ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title is not None:
-        ax.set_title(title)
-    return artist
+    return _show(ax, image, title, cmap="RdBu_r", vmin=-limit, vmax=limit)

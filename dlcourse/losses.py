@@ -1,23 +1,9 @@
-"""Loss functions and their gradients, in NumPy, with the names and results of PyTorch.
+"""Loss functions in NumPy, as ``torch.nn.functional``'s, each next to its gradient.
 
-Each loss ``name(input, target)`` sits next to ``name_grad(input, target)``, its gradient
-with respect to ``input``: the first step of every backward pass. Names, arguments,
-reductions and values are those of ``torch.nn.functional``.
-
->>> import numpy as np
->>> from dlcourse.losses import cross_entropy, cross_entropy_grad
->>> logits = np.array([[2.0, 0.5, -1.0], [0.0, 0.0, 3.0]])   # (N=2 samples, C=3 classes)
->>> labels = np.array([0, 2])
->>> round(cross_entropy(logits, labels), 6)           # mean of -log softmax(logits)[label]
-0.168117
->>> cross_entropy_grad(logits, labels).round(3)       # (softmax(logits) - onehot(labels)) / N
-array([[-0.107,  0.088,  0.02 ],
-       [ 0.023,  0.023, -0.045]])
-
-Conventions: ``reduction`` (keyword-only) is ``"mean"`` (default), ``"sum"`` or ``"none"``;
-a reduced loss is a float, ``"none"`` gives one loss per element (per sample for
-:func:`cross_entropy`). A gradient has ``input``'s shape; for ``"none"`` it is the gradient of
-``loss.sum()``. ``input`` and ``target`` must have the same shape (torch would broadcast).
+``name_grad(input, target)`` is the gradient of ``name`` with respect to ``input`` (for
+``reduction="none"``, of ``loss.sum()``). ``reduction`` is ``"mean"`` (default), ``"sum"``
+(a float) or ``"none"`` (one loss per element, per sample for :func:`cross_entropy`).
+``input`` and ``target`` must have the same shape (torch would broadcast).
 """
 
 from __future__ import annotations
@@ -27,20 +13,14 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_array, check_axis, check_option
+from ._validation import as_array, as_array_with_axis, check_option
 from .activations import sigmoid
 
 __all__ = [
-    "REDUCTIONS",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "binary_cross_entropy_with_logits_grad",
-    "cross_entropy",
-    "cross_entropy_grad",
-    "log_softmax",
-    "mse_loss",
-    "mse_loss_grad",
-]
+    "REDUCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad", "cross_entropy", "cross_entropy_grad", "log_softmax",
+    "mse_loss", "mse_loss_grad"
+]  # fmt: skip
 
 Reduction = Literal["none", "mean", "sum"]
 REDUCTIONS: tuple[str, ...] = ("none", "mean", "sum")
@@ -48,7 +28,6 @@ REDUCTIONS: tuple[str, ...] = ("none", "mean", "sum")
 
 
 def _pair(input: ArrayLike, target: ArrayLike, reduction: str) -> tuple[np.ndarray, np.ndarray]:
-    """Checked ``reduction``, and ``input`` and ``target`` as float arrays of one shape."""
     check_option(reduction, "reduction", REDUCTIONS)
     input, target = as_array(input, "input"), as_array(target, "target")
     if target.shape != input.shape:
@@ -99,11 +78,7 @@ def mse_loss_grad(
 def binary_cross_entropy(
     input: ArrayLike, target: ArrayLike, *, reduction: Reduction = "mean"
 ) -> float | np.ndarray:
-    """``-[t log(x) + (1 - t) log(1 - x)]`` of probabilities ``x`` and targets ``t`` in [0, 1].
-
-    Each logarithm is clamped at -100 as torch does, so a confident wrong prediction costs
-    100, not infinity. Prefer :func:`binary_cross_entropy_with_logits` after a sigmoid.
-    """
+    """``-[t log(x) + (1 - t) log(1 - x)]``, each log clamped at -100 as in torch."""
     x, t = _pair(input, target, reduction)
     _check_probabilities(x, "input")
     _check_probabilities(t, "target")
@@ -116,11 +91,7 @@ def binary_cross_entropy(
 def binary_cross_entropy_with_logits(
     input: ArrayLike, target: ArrayLike, *, reduction: Reduction = "mean"
 ) -> float | np.ndarray:
-    """Binary cross-entropy of ``sigmoid(x)`` and ``t``, from the logits ``x``.
-
-    ``-[t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))] = max(x, 0) - x t + log(1 + exp(-|x|))``:
-    exact for any logit, never overflows. Targets ``t`` in [0, 1].
-    """
+    """Binary cross-entropy of ``sigmoid(x)``: ``max(x, 0) - x t + log(1 + exp(-|x|))``."""
     x, t = _pair(input, target, reduction)
     _check_probabilities(t, "target")
     return _reduce(np.maximum(x, 0.0) - x * t + np.log1p(np.exp(-np.abs(x))), reduction)
@@ -136,15 +107,8 @@ def binary_cross_entropy_with_logits_grad(
 
 
 def log_softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
-    """``log softmax(x) = x - logsumexp(x)`` along ``axis``; as torch's ``log_softmax``.
-
-    Stable: ``logsumexp(x) = m + log(sum(exp(x - m)))`` with ``m = max(x)``, so the sum is at
-    least 1 and its logarithm never ``-inf``.
-    """
-    x = as_array(x, "x")
-    if x.ndim == 0:
-        raise ValueError("`x` must have at least 1 dimension for log_softmax; got a scalar.")
-    axis = check_axis(axis, x.ndim)
+    """``x - logsumexp(x)`` along ``axis``, with ``logsumexp(x) = m + log(sum(exp(x - m)))``."""
+    x, axis = as_array_with_axis(x, axis, "log_softmax")
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 

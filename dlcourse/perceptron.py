@@ -1,7 +1,6 @@
 """Rosenblatt's perceptron in NumPy: a weighted sum, a bias and a step.
 
-The chapter on neurons writes these lines in the open; this is the reference its code is
-checked against, and it records every step of learning so that an explorer can replay it.
+The reference the chapter's own code is checked against; it records every learning step.
 """
 
 from __future__ import annotations
@@ -26,9 +25,8 @@ class PerceptronHistory:
     """Every step of a run of the perceptron learning rule.
 
     Step ``t`` looks at sample ``sample_index[t]`` with ``weights[t]`` (n_steps + 1,
-    n_features) and ``biases[t]`` and produces ``weights[t + 1]``, ``biases[t + 1]``;
-    ``mistake[t]`` says whether it was misclassified (and caused an update).
-    ``errors_per_epoch`` counts the mistakes of each epoch.
+    n_features) and ``biases[t]``, which it turns into ``weights[t + 1]``, ``biases[t + 1]``;
+    ``mistake[t]``: whether it was misclassified (and caused an update).
     """
 
     weights: np.ndarray
@@ -59,12 +57,6 @@ class Perceptron:
         Initial weights; zeros when omitted (the classic starting point).
     bias : float, default 0.0
         Initial bias.
-
-    Examples
-    --------
-    >>> p = Perceptron(2, weight=[1.0, 1.0], bias=-1.5)  # an AND gate
-    >>> p.predict([[0, 0], [0, 1], [1, 0], [1, 1]]).tolist()
-    [0, 0, 0, 1]
     """
 
     def __init__(self, n_features: int = 2, *, weight=None, bias: float = 0.0) -> None:
@@ -98,15 +90,10 @@ class Perceptron:
         """Class predictions ``step(z)`` in {0, 1}, shape (n_samples,)."""
         return step(self.forward(X))
 
-    def parameters(self) -> list:
-        """The learnable parameters ``[weight, bias]`` (the bias as a 0-d array)."""
-        return [self.weight, np.asarray(self.bias)]
-
     def update(self, x, target: int, *, lr: float = 1.0) -> bool:
-        """The learning rule for one sample ``x`` (n_features,) with ``target`` 0 or 1.
+        """``w <- w + lr (target - y_hat) x``, ``b <- b + lr (target - y_hat)`` for one sample.
 
-        ``w <- w + lr (target - y_hat) x`` and ``b <- b + lr (target - y_hat)``, ``lr > 0``;
-        returns whether the sample was misclassified (so the parameters moved).
+        ``x`` is (n_features,), ``target`` 0 or 1; returns whether ``x`` was misclassified.
         """
         x = self._inputs(x, "x")[0]
         target = check_int(target, "target", low=0, high=1)
@@ -116,21 +103,11 @@ class Perceptron:
         self.bias = self.bias + lr * error
         return error != 0
 
-    def fit(
-        self,
-        X,
-        y,
-        *,
-        lr: float = 1.0,
-        epochs: int = 20,
-    ) -> PerceptronHistory:
-        """Run the learning rule over the data for up to ``epochs`` passes.
+    def fit(self, X, y, *, lr: float = 1.0, epochs: int = 20) -> PerceptronHistory:
+        """Run the learning rule over ``X`` (n_samples, n_features), ``y`` (n_samples,) in order.
 
-        Learning stops early after the first epoch without a mistake. On data that a line
-        cannot separate (XOR) it never stops on its own: the parameters keep cycling.
-
-        ``X`` is (n_samples, n_features), ``y`` (n_samples,) labels 0 and 1, visited in
-        order. Returns a :class:`PerceptronHistory`.
+        Stops after the first epoch without a mistake, or after ``epochs`` passes (always on
+        data no line separates, such as XOR).
         """
         X = self._inputs(X)
         y = as_array(y, "y", shape=(X.shape[0],), dtype=int)

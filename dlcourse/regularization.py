@@ -1,22 +1,7 @@
-"""Dropout in NumPy, with the semantics of :func:`torch.nn.functional.dropout`.
+"""Dropout in NumPy, as :func:`torch.nn.functional.dropout`; behind :class:`dlcourse.mlp.Dropout`.
 
-In training, dropout zeroes each element with probability ``p`` and multiplies the
-survivors by ``1 / (1 - p)`` ("inverted dropout"), so every element keeps its expected value;
-in evaluation mode it is the identity. The chapter on dropout builds this in plain sight;
-this is the tested reference behind :class:`dlcourse.mlp.Dropout`.
-
->>> import numpy as np
->>> from dlcourse.regularization import dropout
->>> x = np.ones((2, 4))
->>> dropout(x, p=0.5, rng=0)                    # training: zeros, and survivors scaled by 2
-array([[2., 0., 0., 0.],
-       [2., 2., 2., 2.]])
->>> dropout(x, p=0.5, training=False) is x      # evaluation: the input itself
-True
-
-Differences from PyTorch, on purpose: ``p = 1`` (all zeros, nothing to learn) is rejected,
-and the random numbers come from an explicit seed or Generator (``rng``), NumPy's, so the
-masks differ from torch's for the same seed.
+Unlike torch, ``p = 1`` (all zeros, nothing to learn) is rejected, and the masks come from an
+explicit NumPy seed or Generator ``rng``, so they differ from torch's for the same seed.
 """
 
 from __future__ import annotations
@@ -35,11 +20,7 @@ __all__ = ["dropout", "dropout_mask"]
 def dropout_mask(
     shape: int | Sequence[int], p: float, *, rng: int | np.random.Generator
 ) -> np.ndarray:
-    """A keep-mask of ``shape``: ``rng.random(shape) >= p``, True with probability ``1 - p``.
-
-    ``p`` is in ``[0, 1)``; ``rng`` is a seed or a Generator (advanced by ``prod(shape)``
-    uniform draws).
-    """
+    """A keep-mask of ``shape``: ``rng.random(shape) >= p``, True with probability ``1 - p``."""
     p = check_probability(p)
     if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)):
         shape = (shape,)
@@ -56,7 +37,7 @@ def dropout(
     *,
     rng: int | np.random.Generator | None = None,
 ) -> np.ndarray:
-    """Inverted dropout, as :func:`torch.nn.functional.dropout`.
+    """Inverted dropout: zero each element with probability ``p``, scale the rest by 1 / (1 - p).
 
     Parameters
     ----------

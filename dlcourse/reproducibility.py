@@ -1,9 +1,7 @@
 """Seeding and thread counts: one call makes every random number in a chapter repeat.
 
-It also decides, in one place, how many threads PyTorch may use: the cores this process
-may really run on (its CPU affinity and a container's CPU quota) shared among the worker
-processes running beside it (pytest-xdist workers, or a parallel book build that sets
-``DLCOURSE_WORKERS``). More threads than cores make every process wait for the others.
+PyTorch gets the cores this process may run on, shared among the worker processes beside it:
+more threads than cores make every process wait for the others.
 """
 
 from __future__ import annotations
@@ -29,14 +27,9 @@ _CGROUP = Path("/sys/fs/cgroup")
 def seed_everything(seed: int = 0, *, max_threads: int | None = None) -> np.random.Generator:
     """Seed Python's, NumPy's and (if it is imported) PyTorch's random generators.
 
-    Chapters call this once at the top, then draw their own randomness from the returned
-    generator, which is the modern NumPy way (``rng.normal(...)``) and does not depend on
-    what other code consumed from the global generators.
-
-    PyTorch is seeded only when it has already been imported, so that chapters which do not
-    use it do not pay for importing it. A chapter that imports torch after this call should
-    call it again. When torch is imported, its thread count is set too, with
-    :func:`set_torch_threads`.
+    PyTorch is seeded, and its threads set with :func:`set_torch_threads`, only if it is
+    already imported (chapters without torch do not pay for importing it): a chapter that
+    imports torch later calls this again.
 
     Parameters
     ----------
@@ -48,7 +41,7 @@ def seed_everything(seed: int = 0, *, max_threads: int | None = None) -> np.rand
     Returns
     -------
     numpy.random.Generator
-        A generator seeded with ``seed``.
+        A generator seeded with ``seed``, for the chapter's own randomness.
     """
     seed = check_int(seed, "seed", low=0, high=2**32 - 1)
     if max_threads is not None:
@@ -64,20 +57,9 @@ def seed_everything(seed: int = 0, *, max_threads: int | None = None) -> np.rand
 
 
 def set_torch_threads(max_threads: int | None = None) -> int:
-    """Give PyTorch its fair share of the cores, :func:`fair_thread_count`; return it.
+    """Give PyTorch :func:`fair_thread_count` threads (at most ``max_threads``); return it.
 
-    The thread count changes speed only: with ``torch.use_deterministic_algorithms(True)``
-    a chapter run twice on the same machine prints the same numbers.
-
-    Parameters
-    ----------
-    max_threads : int, optional
-        At most this many (networks of a few thousand weights run fastest on one thread).
-
-    Returns
-    -------
-    int
-        The number of threads torch now uses.
+    Networks of a few thousand weights run fastest on one thread.
     """
     import torch
 
@@ -87,22 +69,10 @@ def set_torch_threads(max_threads: int | None = None) -> int:
 
 
 def fair_thread_count(max_threads: int | None = None) -> int:
-    """The cores available to this process divided by the workers sharing them, at least 1.
+    """The cores available to this process divided by the workers sharing them, in [1, max_threads].
 
-    Cores: the CPUs of the process's affinity mask, fewer if a cgroup CPU quota (v2
-    ``cpu.max``, v1 ``cpu.cfs_quota_us``) allows less, as on Binder or in Docker. Workers:
-    ``DLCOURSE_WORKERS`` if set, else pytest-xdist's ``PYTEST_XDIST_WORKER_COUNT`` (which
-    the kernels nbval starts inherit), else 1.
-
-    Parameters
-    ----------
-    max_threads : int, optional
-        An upper bound on the result.
-
-    Returns
-    -------
-    int
-        The number of threads one process should use.
+    Cores: the process's CPU affinity, capped by a cgroup CPU quota (Binder, Docker). Workers:
+    ``DLCOURSE_WORKERS``, else ``PYTEST_XDIST_WORKER_COUNT`` (inherited by nbval's kernels), else 1.
     """
     if max_threads is not None:
         max_threads = check_int(max_threads, "max_threads", low=1)

@@ -1,13 +1,7 @@
 """Sequence data for recurrent networks: a noisy sine wave, sliding windows, a diagram.
 
-A *sequence* is an ordered list of values :math:`x_1, x_2, \\dots, x_T`, one per time step.
-The helpers here make the chapter's toy sequence (:func:`make_sine_wave`), cut a long
-series into supervised examples "the last ``window`` values -> the next value"
-(:func:`sliding_windows`), and draw a recurrent network unrolled in time
-(:func:`draw_unrolled_rnn`). The recurrence itself is written out in the chapter.
-
-Shapes follow PyTorch's ``batch_first=True`` convention: a batch of windows is
-``(n_windows, window)`` for one feature per step, or ``(n_windows, window, n_features)``.
+Shapes follow PyTorch's ``batch_first=True``: a batch of windows is ``(n_windows, window)``,
+or ``(n_windows, window, n_features)``. The recurrence itself is written out in the chapter.
 """
 
 from __future__ import annotations
@@ -28,14 +22,7 @@ def make_sine_wave(
     noise: float = 0.1,
     seed: int = 0,
 ) -> np.ndarray:
-    """A sine wave at whole time steps plus Gaussian noise: ``sin(2 pi t / P) + sigma eps_t``.
-
-    ``t = 0 .. n_steps - 1`` (``n_steps >= 1``), period ``P > 0``, ``noise`` ``sigma >= 0``
-    times standard normal draws from ``seed``. Returns shape (n_steps,).
-
-    >>> make_sine_wave(5, period=4, noise=0.0).round(6)
-    array([ 0.,  1.,  0., -1., -0.])
-    """
+    """``sin(2 pi t / period) + noise * eps_t`` for ``t = 0 .. n_steps - 1``, shape (n_steps,)."""
     n_steps = check_int(n_steps, "n_steps", low=1)
     period = check_scalar(period, "period", low=0.0, low_inclusive=False)
     noise = check_scalar(noise, "noise", low=0.0)
@@ -48,17 +35,8 @@ def make_sine_wave(
 def sliding_windows(series: Any, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into (last ``window`` values, next value) pairs, stepping by one.
 
-    Row ``i`` of ``X`` is ``series[i : i + window]`` and ``y[i]`` is ``series[i + window]``.
-    ``series`` is (n_steps,) or (n_steps, n_features), oldest first, with more than
-    ``window`` (>= 1) steps; ``X`` is (n_steps - window, window[, n_features]), ``y``
-    (n_steps - window[, n_features]), both new arrays.
-
-    >>> X, y = sliding_windows([0, 1, 2, 3, 4], 3)
-    >>> X
-    array([[0., 1., 2.],
-           [1., 2., 3.]])
-    >>> y
-    array([3., 4.])
+    ``X[i] = series[i : i + window]`` and ``y[i] = series[i + window]``. ``series`` is
+    (n_steps,) or (n_steps, n_features); ``X`` is (n_steps - window, window[, n_features]).
     """
     values = as_array(series, "series", ndim=(1, 2))
     window = check_int(window, "window", low=1)
@@ -83,10 +61,6 @@ def draw_unrolled_rnn(
 ) -> dict[str, list]:
     """Draw a recurrent network, folded (one cell with a loop) and unrolled in time.
 
-    Each time step ``t`` has an input :math:`x_t` (bottom), a hidden state :math:`h_t`
-    (circle) and an output :math:`y_t` (top); the arrows carry the shared weights
-    :math:`W_{ih}`, :math:`W_{hh}` and :math:`W_{ho}`. The chain starts from :math:`h_0`.
-
     Parameters
     ----------
     ax : matplotlib.axes.Axes
@@ -97,8 +71,7 @@ def draw_unrolled_rnn(
     show_weights : bool, default True
         Write the weight names on the arrows.
     show_gradient : bool, default False
-        Draw backpropagation through time, from :math:`h_T` back to :math:`h_0`, as dashed
-        arrows under the chain.
+        Draw backpropagation through time as dashed arrows under the chain.
 
     Returns
     -------
@@ -147,19 +120,19 @@ def draw_unrolled_rnn(
             mid = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
             text(*mid, label, zorder=3)
 
+    def column(x, t, w_ih, offset):
+        """Input, hidden state and output of time step ``t`` (a subscript), and their arrows."""
+        for kind, y in (("x", y_in), ("h", y_hidden), ("y", y_out)):
+            node(x, y, f"${kind}_{t}$", kind)
+        arrow((x, y_in + half), (x, y_hidden - radius), w_ih, (offset, 0))
+        arrow((x, y_hidden + radius), (x, y_out - half), "$W_{ho}$", (offset, 0))
+
     x_left = 0.0
     if show_folded:
-        node(0.0, y_in, "$x_t$", "x")
-        node(0.0, y_hidden, "$h_t$", "h")
-        node(0.0, y_out, "$y_t$", "y")
-        arrow((0.0, y_in + half), (0.0, y_hidden - radius), "$W_{ih}$", (0.38, 0))
-        arrow((0.0, y_hidden + radius), (0.0, y_out - half), "$W_{ho}$", (0.38, 0))
+        column(0.0, "t", "$W_{ih}$", 0.38)
         # the loop: out of the top left of h_t and back into its bottom left
-        start, end = (
-            (-radius * 0.5, y_hidden + radius * 0.87),
-            (-radius * 0.5, y_hidden - radius * 0.87),
-        )
-        arrow(start, end, connectionstyle="arc3,rad=1.2")
+        dx, dy = -radius * 0.5, radius * 0.87
+        arrow((dx, y_hidden + dy), (dx, y_hidden - dy), connectionstyle="arc3,rad=1.2")
         if show_weights:
             text(-0.95, y_hidden + 0.45, "$W_{hh}$")
         text(1.45, y_hidden, "=", fontsize=22, color="black")
@@ -171,12 +144,7 @@ def draw_unrolled_rnn(
     xs = [x_h0 + 1.6 * (t + 1) for t in range(n_steps)]
     previous = x_h0
     for t, x in enumerate(xs, start=1):
-        node(x, y_in, f"$x_{{{t}}}$", "x")
-        node(x, y_hidden, f"$h_{{{t}}}$", "h")
-        node(x, y_out, f"$y_{{{t}}}$", "y")
-        w_ih = None if show_gradient else "$W_{ih}$"
-        arrow((x, y_in + half), (x, y_hidden - radius), w_ih, (0.36, 0))
-        arrow((x, y_hidden + radius), (x, y_out - half), "$W_{ho}$", (0.36, 0))
+        column(x, f"{{{t}}}", None if show_gradient else "$W_{ih}$", 0.36)
         arrow((previous + radius, y_hidden), (x - radius, y_hidden), "$W_{hh}$", (0.0, 0.22))
         text(x, y_in - 0.8, f"t = {t}", fontsize=9, color="0.35")
         previous = x

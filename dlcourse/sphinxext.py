@@ -1,12 +1,9 @@
-"""Sphinx extension for the course's book build.
+"""Sphinx extension of the book build (``sphinx: extra_extensions`` in ``_config.yml``).
 
-List it in ``_config.yml`` (``sphinx: extra_extensions: [dlcourse.sphinxext]``). When the
-build starts it turns on :func:`dlcourse.widgets.precomputed_mode` (it sets the environment
-variable :data:`dlcourse.widgets.PRECOMPUTED_ENV`, which the Jupyter kernels that execute the
-chapters inherit), so every explorer becomes a precomputed, kernel-free HTML/JS explorer.
-JupyterLab, Binder, Colab and nbval never load this extension and keep live widgets.
-It also keeps pages free of console errors: an explicit default colour mode for the theme, and
-no script added twice (sphinx-thebe's inline ``THEBE_JS_URL`` would be declared twice).
+It sets :data:`dlcourse.widgets.PRECOMPUTED_ENV`, which the kernels executing the chapters
+inherit, so every explorer is precomputed (JupyterLab, Binder and nbval keep live widgets).
+Against console errors: an explicit default colour mode, and no script added twice
+(sphinx-thebe's inline ``THEBE_JS_URL`` would be declared twice).
 """
 
 from __future__ import annotations

@@ -1,17 +1,8 @@
-"""Loss landscapes to optimise: small functions with known shapes and exact gradients.
+"""Loss landscapes small enough to draw, for watching gradient descent move.
 
-The learning-rate and optimizer chapters run gradient descent on functions simple enough to
-draw, so that every iterate can be seen. Each :class:`Surface` knows its value, its
-gradient, a sensible window to plot and where its minima are::
-
-    surface = SURFACES["ravine"]
-    surface(np.array([1.0, 2.0]))       # the loss at one point
-    surface.grad(np.array([1.0, 2.0]))  # its gradient
-    plot_contours(ax, surface)          # its level sets, on an ax you pass
-
-Values and gradients are vectorised: a point has shape ``(ndim,)`` and a batch of points
-``(..., ndim)``, so a whole grid is evaluated in one call. The update rule itself is never
-hidden here: the chapters write it out.
+Each :class:`Surface` in :data:`SURFACES` knows its value, its gradient (both vectorised over
+points of shape ``(..., ndim)``), a window to plot and its minima. The chapters write out the
+update rule themselves.
 """
 
 from __future__ import annotations
@@ -57,7 +48,7 @@ class Surface:
         return p
 
     def __call__(self, p) -> np.ndarray | float:
-        """The loss at ``p`` (shape ``(..., ndim)``); a float for a single point."""
+        """The loss at ``p`` (..., ndim); a float for a single point."""
         out = self.value(self._points(p))
         return float(out) if np.ndim(out) == 0 else out
 
@@ -156,25 +147,24 @@ SURFACES: dict[str, Surface] = {
 }  # fmt: skip
 
 
-def _surface(surface) -> Surface:
+def _surface(surface, ndim: int, what: str) -> Surface:
     if isinstance(surface, str):
-        return SURFACES[check_option(surface, "surface", list(SURFACES))]
-    if not isinstance(surface, Surface):
+        surface = SURFACES[check_option(surface, "surface", list(SURFACES))]
+    elif not isinstance(surface, Surface):
         raise TypeError(
             f"`surface` must be a Surface or one of {sorted(SURFACES)}; "
             f"got {type(surface).__name__}."
+        )
+    if surface.ndim != ndim:
+        raise ValueError(
+            f"`surface` must be {ndim}-D for {what}; {surface.name!r} is {surface.ndim}-D."
         )
     return surface
 
 
 def plot_contours(ax, surface, *, levels: int = 20, resolution: int = 200):
-    """Draw ``levels`` log-spaced level sets of a 2-D surface (or its name); return them.
-
-    A star marks each minimum (the global one filled).
-    """
-    ax, surface = check_ax(ax), _surface(surface)
-    if surface.ndim != 2:
-        raise ValueError(f"`surface` must be 2-D for contours; {surface.name!r} is 1-D.")
+    """Draw ``levels`` log-spaced level sets of a 2-D surface (or its name); return them."""
+    ax, surface = check_ax(ax), _surface(surface, 2, "contours")
     levels = check_int(levels, "levels", low=2)
     resolution = check_int(resolution, "resolution", low=10)
     xs = np.linspace(*surface.xlim, resolution)
@@ -185,7 +175,7 @@ def plot_contours(ax, surface, *, levels: int = 20, resolution: int = 200):
     # log-spaced levels above the minimum show both the steep walls and the flat floor
     values = low + np.geomspace(1e-3, z.max() - low + 1e-3, levels) - 1e-3
     contours = ax.contour(xs, ys, z, levels=values, cmap="viridis", linewidths=0.8)
-    for k, m in enumerate(surface.minima):
+    for k, m in enumerate(surface.minima):  # a star on each minimum, the global one filled
         ax.plot(*m, marker="*", ms=12, color="black", mfc="gold" if k == 0 else "white")
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="$w_1$", ylabel="$w_2$")
     ax.set_title(surface.description)
@@ -193,13 +183,8 @@ def plot_contours(ax, surface, *, levels: int = 20, resolution: int = 200):
 
 
 def plot_curve(ax, surface, *, resolution: int = 400, **kwargs):
-    """Draw a 1-D surface (or its name): loss against its parameter; return the lines.
-
-    ``kwargs`` go to :meth:`matplotlib.axes.Axes.plot`.
-    """
-    ax, surface = check_ax(ax), _surface(surface)
-    if surface.ndim != 1:
-        raise ValueError(f"`surface` must be 1-D for a curve; {surface.name!r} is 2-D.")
+    """Draw a 1-D surface (or its name), loss against its parameter; ``kwargs`` go to ``plot``."""
+    ax, surface = check_ax(ax), _surface(surface, 1, "a curve")
     resolution = check_int(resolution, "resolution", low=10)
     w = np.linspace(*surface.xlim, resolution)
     kwargs.setdefault("color", "0.3")
