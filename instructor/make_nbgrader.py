@@ -57,6 +57,8 @@ c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
 # a busy grading machine may flush a cell's output late: wait for it (nbclient waits 4 s)
 c.Execute.iopub_timeout = 120
+# and may take longer than nbclient's 60 s to start a kernel
+c.Execute.startup_timeout = 300
 """
 
 __all__ = ["CODE_POINTS", "QUESTION_POINTS", "convert_notebook", "make_course"]

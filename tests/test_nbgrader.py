@@ -128,8 +128,14 @@ def _nbgrader(courses: list[Path], *args: str) -> None:
     ]
     for run in runs:
         out, err = run.communicate()
-        assert run.returncode == 0, out[-3000:] + err[-3000:]
-        assert "| ERROR]" not in err, err[-3000:]
+        assert run.returncode == 0 and "| ERROR]" not in err, _failure(out + err)
+
+
+def _failure(log: str) -> str:
+    """The part of nbgrader's log that says what went wrong: its first traceback, and the end."""
+    start = log.find("Traceback")
+    first = log[max(start - 1500, 0) : start + 6000] if start >= 0 else ""
+    return first + "\n[...]\n" + log[-2000:]
 
 
 STUDENTS = {"solutions": "source", "untouched": "release"}
