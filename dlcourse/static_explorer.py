@@ -52,7 +52,8 @@ def encode_image(pixels: np.ndarray) -> bytes:
     if pixels.ndim != 3 or pixels.shape[2] != 3 or 0 in pixels.shape:
         raise ValueError(f"`pixels` must have shape (height, width, 3); got {pixels.shape}.")
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="WEBP", lossless=True, quality=100, method=4)
+    # quality is the effort in lossless mode: 25 is 2.5 times faster than 100, 3% larger
+    Image.fromarray(pixels).save(buffer, format="WEBP", lossless=True, quality=25, method=4)
     return buffer.getvalue()
 
 

@@ -38,6 +38,10 @@ __all__ = ["MAX_STATES", "PRECOMPUTED_ENV", "Checkbox", "Control", "Dropdown", "
 
 #: The most states one explorer may declare: every state must stay cheap to precompute.
 MAX_STATES = 400
+#: Settings every state is drawn with. Unhinted text renders faster and looks the same at
+#: screen resolution; a title at a fixed height spares matplotlib measuring every tick label
+#: to see whether the title must move up (it never must here: no explorer has ticks on top).
+_RC = {"text.hinting": "no_hinting", "axes.titley": 1.0}
 #: The switch between live and precomputed explorers: an environment variable, because the
 #: kernels that execute the chapters are processes started by the build and inherit it.
 PRECOMPUTED_ENV = "DLCOURSE_STATIC_EXPLORERS"
@@ -502,6 +506,8 @@ class Explorer:
         return state, tuple(self.controls[k].index(v) for k, v in state.items())
 
     def _draw(self, state: Mapping[str, Any]) -> None:
+        for ax in self.figure.axes:  # removed first: figure.clear() would clear each in vain
+            self.figure.delaxes(ax)
         self.figure.clear()
         self.draw(self.figure.subplots(self.nrows, self.ncols, squeeze=True), **state)
 
@@ -515,8 +521,7 @@ class Explorer:
 
         state, _ = self._state(values)
         with self._drawing:
-            # Unhinted text renders faster and looks the same at screen resolution.
-            with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+            with matplotlib.rc_context(_RC):
                 self._place(state)
                 self.figure.canvas.draw()
             rgb = Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())[..., :3])
@@ -565,7 +570,7 @@ class Explorer:
             self.figure.set_layout_engine("constrained")
             try:
                 self._draw(sample)
-                self.figure.canvas.draw()
+                self.figure.draw_without_rendering()  # the layout, no pixels
             except Exception:
                 if k == 0:
                     raise  # the initial state must draw
