@@ -37,7 +37,7 @@ from ._validation import (
     check_scalar,
 )
 from .activations import ACTIVATIONS, sigmoid
-from .regularization import dropout_mask
+from .regularization import _keep_mask
 
 __all__ = ["MLP", "Activation", "Dropout", "Linear", "Module", "Parameter", "train"]
 
@@ -87,15 +87,11 @@ class Module:
         for p in self.parameters():
             p.zero_grad()
 
-    def children(self) -> list[Module]:
-        """The modules directly inside this one (none for a layer)."""
-        return []
-
     def train(self, mode: bool = True) -> Module:
         """Set training mode (evaluation mode for ``mode=False``) here and in every child."""
         self.training = check_bool(mode, "mode")
-        for child in self.children():
-            child.train(mode)
+        for layer in getattr(self, "layers", []):  # an MLP's layers; a layer has none
+            layer.train(mode)
         return self
 
     def eval(self) -> Module:
@@ -201,7 +197,7 @@ class Dropout(Module):
         if not self.training or self.p == 0.0:
             self.mask = None
             return x
-        self.mask = dropout_mask(x.shape, self.p, rng=self.rng)
+        self.mask = _keep_mask(x.shape, self.p, self.rng)
         return x * self.mask / (1.0 - self.p)
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
@@ -276,10 +272,6 @@ class MLP(Module):
         if output_activation is not None:
             self.layers.append(Activation(output_activation))
 
-    def children(self) -> list[Module]:
-        """The layers."""
-        return list(self.layers)
-
     def __repr__(self) -> str:
         inner = "\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
         return f"MLP(\n{inner}\n)"
@@ -293,12 +285,8 @@ class MLP(Module):
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
         """Backpropagate ``grad_output`` (n_samples, out_features) through the layers in
-        reverse, adding every parameter's gradient; return dL/dx (n_samples, in_features)."""
-        if getattr(self.layers[-1], "_x", None) is None:
-            raise RuntimeError(
-                "MLP.backward() was called before forward(): run a forward pass first, so the "
-                "layers have the inputs their gradients depend on."
-            )
+        reverse, adding every parameter's gradient; return dL/dx (n_samples, in_features).
+        Before any forward, the last layer raises the RuntimeError."""
         grad = grad_output
         for layer in reversed(self.layers):
             grad = layer.backward(grad)

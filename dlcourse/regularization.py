@@ -6,27 +6,17 @@ explicit NumPy seed or Generator ``rng``, so they differ from torch's for the sa
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Sequence
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_array, check_bool, check_int, check_probability, check_rng, describe
+from ._validation import as_array, check_bool, check_probability, check_rng
 
-__all__ = ["dropout", "dropout_mask"]
+__all__ = ["dropout"]
 
 
-def dropout_mask(
-    shape: int | Sequence[int], p: float, *, rng: int | np.random.Generator
-) -> np.ndarray:
-    """A keep-mask of ``shape``: ``rng.random(shape) >= p``, True with probability ``1 - p``."""
-    p = check_probability(p)
-    if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)):
-        shape = (shape,)
-    if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence):
-        raise TypeError(f"`shape` must be an int or a sequence of ints; got {describe(shape)}.")
-    shape = tuple(check_int(n, f"shape[{i}]", low=0) for i, n in enumerate(shape))
+def _keep_mask(shape: tuple[int, ...], p: float, rng: int | np.random.Generator) -> np.ndarray:
+    """``rng.random(shape) >= p``: True (kept) with probability ``1 - p``; private, since
+    :func:`dropout` and :class:`dlcourse.mlp.Dropout` check ``shape`` and ``p`` first."""
     return check_rng(rng, "rng").random(shape) >= p
 
 
@@ -48,7 +38,7 @@ def dropout(
     training : bool, default True
         Apply dropout, or be the identity (False).
     rng : int or numpy.random.Generator, optional
-        Where the mask :func:`dropout_mask` ``(input.shape, p, rng=rng)`` comes from;
+        Where the keep-mask ``rng.random(input.shape) >= p`` comes from;
         required when ``training`` and ``p > 0``.
 
     Returns
@@ -65,4 +55,4 @@ def dropout(
             "`rng` is needed when training=True: dropout draws a random mask. Pass a seed "
             "(rng=0) or a numpy.random.Generator, so that the result repeats."
         )
-    return x * dropout_mask(x.shape, p, rng=rng) / (1.0 - p)
+    return x * _keep_mask(x.shape, p, rng) / (1.0 - p)

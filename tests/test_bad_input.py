@@ -398,13 +398,6 @@ def _later_chapter_cases():
             extra_bad={"p": [-0.1, 1.0, 1.5], "rng": [-1, None]},  # a mask needs a seed
         ),
         Case(
-            "regularization.dropout_mask",
-            _f(regularization.dropout_mask),
-            {"shape": (2, 3), "p": 0.5, "rng": 0},
-            extra_bad={"p": [-0.1, 1.0], "shape": [(2, -3)], "rng": [-1]},
-            accepts={"shape": [()]},  # a 0-d mask for a 0-d input
-        ),
-        Case(
             "sequences.make_sine_wave",
             _f(sequences.make_sine_wave),
             {"n_steps": 50, "period": 20.0, "noise": 0.1, "seed": 0},

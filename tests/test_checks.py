@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from _checkers import table_test
 
 from dlcourse import checks
-from dlcourse.checks import CheckResult, check_function
+from dlcourse.checks import CheckResult
+from dlcourse.checks._core import check_function
 
 
 def tensor(*arrays):

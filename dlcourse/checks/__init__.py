@@ -2,11 +2,12 @@
 
 Each ``check_*`` returns a :class:`CheckResult` ("✔ Correct", or "✘ Not yet" with a hint) and
 never raises, whatever the learner's code does: the notebook runs top to bottom. A checker is a
-table of cases, a reference, a hint and the known mistakes, handed to :func:`check_function`.
+table of cases, a reference, a hint and the known mistakes, handed to one harness,
+``_core.check_function``.
 The checker modules are ``# fmt: off``: their tables read best one entry per line.
 """
 
-from ._core import CheckResult, check_function
+from ._core import CheckResult
 from .activations import check_elu_grad, check_maxout_weights, check_softmax
 from .autograd import check_sgd_step, check_standardize, check_value_mul, check_value_sigmoid
 from .backprop import check_linear_backward, check_numerical_gradient, check_sigmoid_backward
@@ -40,7 +41,7 @@ __all__ = [
     "check_clip_grad_norm", "check_confusion_matrix", "check_conv2d_single",
     "check_conv_parameters", "check_count_parameters", "check_cross_entropy",
     "check_divergence_threshold", "check_dropout", "check_dropout_backward", "check_dropout_scale",
-    "check_early_stopping_epoch", "check_elu_grad", "check_forward_relu_network", "check_function",
+    "check_early_stopping_epoch", "check_elu_grad", "check_forward_relu_network",
     "check_gate_weights", "check_he_std", "check_learn_angle", "check_linear_backward",
     "check_linear_regression_gradients", "check_logsumexp", "check_max_pool",
     "check_maxout_weights", "check_mean_squared_error", "check_minibatches", "check_mlp_forward",

@@ -160,34 +160,14 @@ def check_function(
     rtol: float = 1e-6,
     success: str | None = None,
 ) -> CheckResult:
-    """Compare ``candidate`` with ``reference`` on each case; never raises.
+    """Compare ``candidate`` with ``reference`` (None: ``properties`` only) on each case.
 
-    Parameters
-    ----------
-    candidate : callable
-        The learner's function (a checker of chosen numbers wraps them in one).
-    reference : callable or None
-        A correct implementation; None when only ``properties`` are checked.
-    cases : sequence of tuple
-        Positional arguments of each call, or ``(args, kwargs)``. Each call gets copies.
-    name, hint, success : str
-        The function's name in messages; the hint shown on failure; the message on success.
-    mistakes : sequence of (callable, str)
-        Known wrong answers: when the learner's results equal what ``wrong`` computes on every
-        case, its sentence naming the mistake is added to the message. Test each one in
-        ``tests/test_checks*.py``.
-    properties : sequence of callable
-        Run first, for what a reference cannot pin down (randomness, side effects):
-        ``test(call)`` returns a problem or None; ``call(*args)`` runs the learner's code.
-    returns : type, optional
-        ``int``: results must be whole numbers (an int, or an integer array).
-    atol, rtol : float
-        Tolerances for numbers.
-
-    Returns
-    -------
-    CheckResult
-        Its message starts with "✔ Correct" or "✘ Not yet", with a hint on failure.
+    A case is the positional arguments, or ``(args, kwargs)``; each call gets copies. When the
+    learner's results equal what a known mistake ``(wrong, sentence)`` computes on every case,
+    the sentence is added (test each one in ``tests/test_checks*.py``). ``properties`` run
+    first, for what a reference cannot pin down: ``test(call)`` returns a problem or None.
+    ``returns=int`` asks for whole numbers. Never raises: the :class:`CheckResult` starts
+    with "✔ Correct" or "✘ Not yet" (then the ``hint``).
     """
     try:
         if not callable(candidate):
@@ -239,3 +219,21 @@ def _floats(*values: Any) -> np.ndarray | None:
 
 def _rejected(problem: str, hint: str | None = None) -> CheckResult:
     return CheckResult(False, f"✘ Not yet: {problem}" + (f"\nHint: {hint}" if hint else ""))
+
+
+def _rotation(angle: float) -> np.ndarray:
+    """The 2-D rotation by ``angle`` radians."""
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+
+def _rng_problem(draw: Callable, what: str) -> str | None:
+    """What is wrong with how ``draw(rng)`` (the learner's code) uses its Generator, or None."""
+    if not np.array_equal(draw(np.random.default_rng(1)), draw(np.random.default_rng(1))):
+        return f"two generators with the same seed gave different {what}s: use the `rng` argument."
+    if np.array_equal(draw(np.random.default_rng(1)), draw(np.random.default_rng(2))):
+        return f"two different generators gave the same {what}: draw it from `rng`."
+    rng = np.random.default_rng(3)
+    if np.array_equal(draw(rng), draw(rng)):
+        return (f"two calls with one generator gave the same {what}: draw from rng itself, not "
+                "from a copy or a re-seeded generator.")  # fmt: skip
+    return None

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._core import CheckResult, _named, check_function
+from ._core import CheckResult, _named, _rotation, check_function
 
 # fmt: off
 
@@ -40,10 +40,6 @@ def check_steps_to_converge(candidate) -> CheckResult:
         (lambda *a: _steps(*a, sign=-1), "Your update goes uphill: w = w - lr * g."),
         (lambda g, *a: _steps(lambda w: w, *a), "You tested w itself, not the gradient's norm."),
     ])
-
-
-def _rotation(angle: float) -> np.ndarray:
-    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
 
 
 def check_divergence_threshold(candidate) -> CheckResult:

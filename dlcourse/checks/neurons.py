@@ -4,7 +4,7 @@ import numpy as np
 
 from ..datasets import logic_gate, make_linearly_separable
 from ..losses import mse_loss
-from ._core import CheckResult, _floats, _rejected, check_function
+from ._core import CheckResult, _floats, _rejected, _rotation, check_function
 
 # fmt: off
 
@@ -26,8 +26,7 @@ def check_mean_squared_error(candidate) -> CheckResult:
 
 
 def _rotate(X: np.ndarray, angle: float) -> np.ndarray:
-    t = np.deg2rad(angle)
-    return X @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T
+    return X @ _rotation(np.deg2rad(angle)).T
 
 
 def _accuracy(X: np.ndarray, y: np.ndarray, angle: float) -> float:

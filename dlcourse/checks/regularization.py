@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._core import CheckResult, _Failed, _floats, _rejected, check_function
+from ._core import CheckResult, _Failed, _floats, _rejected, _rng_problem, check_function
 
 # fmt: off
 
@@ -51,15 +51,7 @@ def _draws_from_rng(call) -> str | None:
         return "your function changed its input x; return a new array."
     if not np.allclose(out[out != 0], x[out != 0] / 0.75):
         return "the kept elements should be x / (1 - p), each its own input value scaled."
-    if not np.array_equal(out, _dropped(call, x, 0.25, 1)):
-        return "two generators in the same state gave different masks: use the `rng` argument."
-    if np.array_equal(out, _dropped(call, x, 0.25, 2)):
-        return "two different generators gave the same mask: draw it from `rng`."
-    rng = np.random.default_rng(4)
-    if np.array_equal(_dropped(call, x, 0.25, rng), _dropped(call, x, 0.25, rng)):
-        return ("two calls with one generator gave the same mask: draw from rng itself, not from "
-                "a copy or a re-seeded generator.")
-    return None
+    return _rng_problem(lambda rng: _dropped(call, x, 0.25, rng), "mask")
 
 
 def check_dropout(candidate) -> CheckResult:

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ._core import CheckResult, _Failed, check_function
+from ._core import CheckResult, _Failed, _rng_problem, check_function
 
 # fmt: off
 
@@ -52,17 +52,7 @@ def _epochs(call) -> str | None:
             return f"`minibatches({n}, {b}, rng)` does not use every index exactly once."
         if n >= 4 * b >= 16 and np.array_equal(np.sort(batches[0]), np.arange(b)):
             return f"`minibatches({n}, {b}, rng)`: the first batch holds the first examples."
-    def order(rng):
-        return np.concatenate(_batches(call, 100, 16, rng))
-    if not np.array_equal(order(np.random.default_rng(11)), order(np.random.default_rng(11))):
-        return "two generators with the same seed gave different batches: use `rng`."
-    if np.array_equal(order(np.random.default_rng(11)), order(np.random.default_rng(12))):
-        return "two different generators gave the same order: draw it from `rng`."
-    rng = np.random.default_rng(13)
-    if np.array_equal(order(rng), order(rng)):
-        return ("two calls with one generator (two epochs) gave the same order: draw from rng "
-                "itself, not from a copy or a re-seeded generator.")
-    return None
+    return _rng_problem(lambda rng: np.concatenate(_batches(call, 100, 16, rng)), "order")
 
 
 def check_minibatches(candidate) -> CheckResult:
