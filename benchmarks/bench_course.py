@@ -56,7 +56,6 @@ GOALS = {
 }
 
 
-
 def _seconds(stamp: str) -> float:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
@@ -68,9 +67,7 @@ def run_chapter(path: Path, updates: int, loop: dict | None = None) -> dict:
     """Execute one chapter in a fresh kernel; time it and its explorers' live updates."""
     notebook = nbformat.read(path, as_version=4)
     n_original = len(notebook.cells)
-    notebook.cells.append(
-        nbformat.v4.new_code_cell(bench_explorers.timing_cell(updates))
-    )
+    notebook.cells.append(nbformat.v4.new_code_cell(bench_explorers.timing_cell(updates)))
     start = time.perf_counter()
     NotebookClient(
         notebook,

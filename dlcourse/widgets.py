@@ -321,7 +321,7 @@ class _Prefetch:
 
     A reader mostly moves one control at a time, so the states that differ from the current one
     in one control come first, then two, and so on. The child is a copy of the kernel made when
-    the reader first moves a control (the explorer, its data and its cached states included);
+    the explorer is displayed or a control moves (the explorer, its data and its states included);
     it draws with one torch thread at the lowest CPU priority, so it uses a core the kernel
     leaves idle and yields to everything else. It sends each state's PNG back through a pipe,
     follows the reader's moves, and stops when every state is drawn, when another explorer
@@ -611,6 +611,10 @@ class Explorer:
             self._show(state)
         else:  # drawn in the background; only the latest request waits
             self._redraws.request(state)
+        self._draw_ahead_around(key)
+
+    def _draw_ahead_around(self, key: tuple) -> None:
+        """Draw the states nearest ``key`` ahead, while the reader looks at the figure."""
         if _Prefetch.current is not None and _Prefetch.current.explorer is self:
             _Prefetch.current.move(key)
         elif _Prefetch.allowed() and len(self._pngs) < self.n_states:
@@ -666,6 +670,7 @@ class Explorer:
             return {"text/html": static_explorer.to_html(self), "text/plain": repr(self)}
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         bundle["text/plain"] = repr(self)
+        self._draw_ahead_around(self._shown)  # shown: the reader's first move is drawn ahead
         return bundle
 
 

@@ -161,6 +161,22 @@ def test_states_near_the_readers_are_drawn_ahead_in_another_process(drawing_ahea
     assert len(calls) == n and e.image == fresh.render(a=0, b=2)
 
 
+def test_displaying_an_explorer_draws_ahead_around_its_first_state(drawing_ahead):
+    def draw(ax, k):
+        ax.plot([0, k])
+
+    e = explore(draw, figsize=(2, 2), dpi=40, k=Slider(0, 4, 1, value=2))
+    arrived = []
+    e._arrived = lambda key, show=e._arrived: (arrived.append(key), show(key))
+    e._repr_mimebundle_()  # what the notebook does when a cell shows the explorer
+    prefetch = drawing_ahead.current
+    assert prefetch is not None and prefetch.explorer is e  # before any move
+    prefetch._process.join(timeout=120)
+    prefetch._receiver.join(timeout=120)
+    assert len(e._pngs) == e.n_states
+    assert sorted(arrived[:2]) == [(1,), (3,)]  # the shown state's neighbours first
+
+
 def test_drawing_ahead_stops_when_a_cell_runs_or_another_explorer_starts(drawing_ahead):
     def draw(ax, k):
         ax.plot([0, k])
