@@ -15,7 +15,7 @@ inside that kernel. It does so twice:
   slider or pressing an arrow key), and before it the cell waits as a reader looking at the
   figure does (one second on the slow machine: less here, in proportion to the calibration
   below, so that no more states are drawn ahead than there), while the explorer draws the
-  nearest states ahead in a low-priority process (``dlcourse.widgets._Prefetch``), from the
+  nearest states ahead in low-priority processes (``dlcourse.widgets._Prefetch``), from the
   moment it is displayed.
 
 Moves to a state not shown before ("first visits") are reported apart, and "drawn before"
@@ -206,6 +206,8 @@ def run(path: Path, updates: int, pause: float = 0.0) -> list[dict]:
 def main() -> int:
     from bench_course import table
 
+    from dlcourse.reproducibility import fair_thread_count
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chapters", nargs="*", default=DEFAULT_CHAPTERS)
     parser.add_argument("--updates", type=int, default=40, help="moves per explorer")
@@ -226,13 +228,14 @@ def main() -> int:
         f"calibration: 10M-iteration loop {loop['wall_seconds']} s here ({loop['cpu_seconds']} s "
         f"CPU), {SLOW_LOOP_SECONDS} s on the slow machine; slow = measured x "
         f"{SLOW_LOOP_SECONDS / loop['wall_seconds']:.2f} (wall), "
-        f"x {SLOW_LOOP_SECONDS / loop['cpu_seconds']:.2f} (CPU)",
+        f"x {SLOW_LOOP_SECONDS / loop['cpu_seconds']:.2f} (CPU); {fair_thread_count()} cores "
+        "here for drawing ahead (2 on the slow machine)",
         flush=True,
     )
     result = {"calibration": loop, "modes": {}}
     for pause in args.pauses:
-        # A pause of 1 s on the slow machine lets the child draw as many states ahead as a
-        # pause of 1 s x (loop time here / there) does here.
+        # A pause of 1 s on the slow machine lets the children draw as many states ahead as a
+        # pause of 1 s x (loop time here / there) does here, given as many cores (2) here.
         here = round(pause * loop["wall_seconds"] / SLOW_LOOP_SECONDS, 3)
         mode = "cold" if not pause else f"reader pausing {pause:g} s ({here:g} s here)"
         chapters_result, missed, table_rows = {}, [], []

@@ -4,8 +4,8 @@ A chapter writes a visible ``draw(ax, **values)`` that draws one state, and decl
 over *finite* sets of values, e.g. ``explore(draw, w=Slider(-2, 2, 0.5), b=Dropdown([0, 1]))``.
 Live (JupyterLab, Binder, Colab, nbval) it is an ipywidget; a state once drawn is kept as PNG
 bytes, and redraws run in a background thread that draws only the *latest* state asked for, so
-a fast-dragged slider never queues redraws. Once a reader moves a control, a low-priority
-process draws the states next to the one shown while the reader looks at it (see
+a fast-dragged slider never queues redraws. From the moment an explorer is displayed,
+low-priority processes draw the states next to the one shown while the reader looks at it (see
 :class:`_Prefetch`). In :func:`precomputed_mode` (the book build) every state is drawn ahead of
 time into the kernel-free HTML of :mod:`dlcourse.static_explorer`.
 Figures use the object-oriented API: explorers never touch global matplotlib state.
@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 
 from . import static_explorer
 from ._validation import check_callable, check_int, check_scalar
+from .reproducibility import fair_thread_count
 
 __all__ = ["MAX_STATES", "PRECOMPUTED_ENV", "Checkbox", "Control", "Dropdown", "Explorer",
            "Slider", "explore", "precomputed_mode", "progress"]  # fmt: skip
@@ -317,15 +318,17 @@ class _Latest:
 
 
 class _Prefetch:
-    """Draw the states nearest the one shown in a forked, low-priority process (Linux only).
+    """Draw the states nearest the one shown in forked, low-priority processes (Linux only).
 
     A reader mostly moves one control at a time, so the states that differ from the current one
-    in one control come first, then two, and so on. The child is a copy of the kernel made when
-    the explorer is displayed or a control moves (the explorer, its data and its states included);
-    it draws with one torch thread at the lowest CPU priority, so it uses a core the kernel
-    leaves idle and yields to everything else. It sends each state's PNG back through a pipe,
-    follows the reader's moves, and stops when every state is drawn, when another explorer
-    starts drawing ahead, or when a cell runs (the kernel then needs the cores).
+    in one control come first, then two, and so on. Each child is a copy of the kernel made when
+    the explorer is displayed or a control moves (the explorer, its data and its states
+    included); there is one per core the kernel may use (:func:`fair_thread_count`: a kernel
+    waiting for its reader leaves its cores idle), each with one torch thread at the lowest CPU
+    priority, so they yield to everything else. The children share one table of the states
+    taken, so no state is drawn twice; each sends its states' PNGs back through a pipe, follows
+    the reader's moves, and stops when every state is drawn, when another explorer starts
+    drawing ahead, or when a cell runs (the kernel then needs the cores).
     """
 
     current: _Prefetch | None = None  # at most one per kernel
@@ -334,13 +337,22 @@ class _Prefetch:
         if _Prefetch.current is not None:
             _Prefetch.current.stop()
         _Prefetch.current, self.explorer = self, explorer
-        self._conn, child = multiprocessing.Pipe()
+        fork = multiprocessing.get_context("fork")
+        self._index = {k: i for i, k in enumerate(_keys(explorer))}
+        self._taken = fork.Array("b", len(self._index))  # states drawn, or being drawn
+        for k in [*explorer._pngs, key]:  # the kernel draws the state the reader is on
+            self._taken[self._index[k]] = 1
+        children = min(fair_thread_count(), len(self._index) - sum(self._taken))
+        self._conns, self._processes = [], []
         with explorer._drawing:  # fork while no state is being drawn on this figure
-            self._process = multiprocessing.get_context("fork").Process(
-                target=self._draw_ahead, args=(explorer, key, child), daemon=True
-            )
-            self._process.start()
-        child.close()
+            for _ in range(children):
+                conn, child = multiprocessing.Pipe()
+                args = (explorer, key, child, self._taken)
+                process = fork.Process(target=self._draw_ahead, args=args, daemon=True)
+                process.start()
+                child.close()
+                self._conns.append(conn)
+                self._processes.append(process)
         self._receiver = threading.Thread(target=self._receive, daemon=True)
         self._receiver.start()
         _stop_when_a_cell_runs()
@@ -350,55 +362,72 @@ class _Prefetch:
         return sys.platform == "linux" and not precomputed_mode()
 
     def move(self, key: tuple) -> None:
-        """The reader moved to ``key``: draw around it next."""
-        try:
-            self._conn.send(key)
-        except OSError:  # the child has finished
-            pass
+        """The reader moved to ``key``: the kernel draws it; the children draw around it."""
+        self._taken.get_obj()[self._index[key]] = 1  # no lock: the kernel never waits
+        for conn in self._conns:
+            try:
+                conn.send(key)
+            except OSError:  # that child has finished
+                pass
 
     def stop(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()  # the pipe then ends, and so does the receiving thread
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()  # its pipe then ends; the receiving thread stops after the last
         if _Prefetch.current is self:
             _Prefetch.current = None
 
     def _receive(self) -> None:
-        with self._conn:
-            while True:
+        from multiprocessing.connection import wait
+
+        open_ = list(self._conns)
+        while open_:
+            for conn in wait(open_):
                 try:
-                    key, png = self._conn.recv()
+                    key, png = conn.recv()
                 except (EOFError, OSError):
-                    return
+                    open_.remove(conn)
+                    conn.close()
+                    continue
                 self.explorer._pngs.setdefault(key, png)
                 self.explorer._arrived(key)
 
     @staticmethod
-    def _draw_ahead(explorer: Explorer, key: tuple, conn) -> None:
+    def _draw_ahead(explorer: Explorer, key: tuple, conn, taken) -> None:
         from matplotlib.backends.backend_agg import RendererAgg
+        from matplotlib.mathtext import MathTextParser
 
         os.nice(19)
         sys.stdout = sys.stderr = open(os.devnull, "w")  # the kernel's streams are not ours
         if "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(1)
         RendererAgg.lock = threading.RLock()  # locks held by other threads at the fork
+        # Formulas parsed before the fork hold fonts whose open file (and its read position)
+        # every process shares: two reading glyphs at once garble them. Parse afresh.
+        MathTextParser._parse_cached.cache_clear()
         explorer._drawing = threading.RLock()
-        parent, keys = os.getppid(), [explorer._state(s)[1] for s in explorer.states()]
-        done = set(explorer._pngs) | {key}  # the kernel draws the state the reader is on
+        parent, keys = os.getppid(), _keys(explorer)
         while os.getppid() == parent:
             while conn.poll():
                 key = conn.recv()
-                done.add(key)
-            todo = [k for k in keys if k not in done]
-            if not todo:
-                return
-            nearest = min(todo, key=lambda k: _distance(k, key))
-            done.add(nearest)
+            with taken.get_lock():  # take the nearest state no other child has taken
+                todo = [i for i, taken_ in enumerate(taken.get_obj()) if not taken_]
+                if not todo:
+                    return
+                nearest = min(todo, key=lambda i: _distance(keys[i], key))
+                taken[nearest] = 1
+            values = dict(zip(explorer.controls, _values(explorer, keys[nearest])))
             try:
-                png = explorer.render(**dict(zip(explorer.controls, _values(explorer, nearest))))
+                png = explorer.render(**values)
             except Exception:  # the kernel shows the error if the reader goes there
                 continue
-            conn.send((nearest, png))
+            conn.send((keys[nearest], png))
+
+
+def _keys(explorer: Explorer) -> list[tuple]:
+    """Every state's key, in the order of :meth:`Explorer.states`."""
+    return [explorer._state(s)[1] for s in explorer.states()]
 
 
 def _distance(a: tuple, b: tuple) -> tuple[int, int]:
