@@ -13,6 +13,7 @@ Figures use the object-oriented API: explorers never touch global matplotlib sta
 
 from __future__ import annotations
 
+import gc
 import html
 import inspect
 import io
@@ -406,6 +407,7 @@ class _Prefetch:
         # Formulas parsed before the fork hold fonts whose open file (and its read position)
         # every process shares: two reading glyphs at once garble them. Parse afresh.
         MathTextParser._parse_cached.cache_clear()
+        gc.freeze()  # the kernel's objects: out of collections, which would visit (and copy) them
         explorer._drawing = threading.RLock()
         parent, keys = os.getppid(), _keys(explorer)
         while os.getppid() == parent:

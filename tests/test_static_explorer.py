@@ -1,6 +1,7 @@
 """Precomputed explorers: the static site shows exactly what the live explorer would."""
 
 import base64
+import gc
 import json
 import re
 
@@ -140,3 +141,16 @@ def test_the_sphinx_extension_turns_static_mode_on_for_the_kernels(monkeypatch, 
     assert "application/vnd.jupyter.widget-view+json" not in output["data"]
     assert 'class="dlx"' in output["data"]["text/html"]
     assert "widgets" not in notebook.metadata
+
+
+def test_precompute_leaves_older_objects_out_of_collections_while_drawing_then_gives_them_back():
+    frozen = []
+
+    def draw(ax, k):
+        frozen.append(gc.get_freeze_count())
+        ax.plot([0, k])
+
+    before = gc.get_freeze_count()
+    static_explorer.precompute(explore(draw, figsize=(2, 2), dpi=40, k=Slider(0, 2, 1)))
+    assert len(frozen) >= 3 and min(frozen) > before
+    assert gc.get_freeze_count() == before
