@@ -428,8 +428,8 @@ class _Prefetch:
 
 
 def _keys(explorer: Explorer) -> list[tuple]:
-    """Every state's key, in the order of :meth:`Explorer.states`."""
-    return [explorer._state(s)[1] for s in explorer.states()]
+    """Every state's key (its values' indices), in the order of :meth:`Explorer.states`."""
+    return list(itertools.product(*(range(len(c)) for c in explorer.controls.values())))
 
 
 def _distance(a: tuple, b: tuple) -> tuple[int, int]:

@@ -171,6 +171,7 @@ def test_states_near_the_readers_are_drawn_ahead_in_other_processes(
     prefetch = drawing_ahead.current
     assert prefetch is not None and prefetch.explorer is e
     assert len(prefetch._processes) == children
+    assert widgets._keys(e) == [e._state(state)[1] for state in e.states()]
     _finish(prefetch)
     assert len(e._pngs) == e.n_states  # every state, drawn once each
     assert len(set(arrived)) == len(arrived) and len(calls) < e.n_states
