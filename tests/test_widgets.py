@@ -113,6 +113,16 @@ def test_a_state_looks_the_same_whatever_was_drawn_before():
     assert fresh.render(**state) != fresh.render(slope=0.5, intercept=1, dashed=False)
 
 
+def test_the_live_png_holds_the_pixels_of_the_static_page():
+    from dlcourse.static_explorer import decode_image
+
+    e = make()
+    state = {"slope": -1.5, "intercept": 1, "dashed": True}
+    png = e.render(**state)
+    assert png[1:4] == b"PNG" and png[25] == 3  # colour type 3: a palette image
+    np.testing.assert_array_equal(decode_image(png), e.render_pixels(**state))
+
+
 def test_a_state_drawn_once_is_not_drawn_again():
     calls = []
 
