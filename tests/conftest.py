@@ -44,4 +44,4 @@ def drawing_ahead():
     from dlcourse import widgets
 
     yield widgets._Prefetch
-    widgets._stop_prefetch()
+    widgets._a_cell_runs()

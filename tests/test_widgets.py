@@ -233,8 +233,42 @@ def test_drawing_ahead_stops_when_a_cell_runs_or_another_explorer_starts(drawing
     assert drawing_ahead.current.explorer is second
     assert processes and not any(p.is_alive() for p in processes)
     processes = drawing_ahead.current._processes
-    widgets._stop_prefetch()  # what IPython calls before a cell runs
+    widgets._a_cell_runs()  # what IPython calls before a cell runs
     assert drawing_ahead.current is None and not any(p.is_alive() for p in processes)
+
+
+def test_the_kernels_objects_stay_out_of_collections_while_the_reader_explores(monkeypatch):
+    import gc
+    import weakref
+    from types import SimpleNamespace
+
+    import IPython
+    from IPython.core.events import EventManager, available_events
+
+    e = explore(lambda ax, k: ax.plot([0, k]), figsize=(2, 2), dpi=40, k=Slider(0, 4, 1))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    e.set(k=1)
+    assert gc.get_freeze_count() == 0  # no IPython: no cell would give them back
+    shell = SimpleNamespace()
+    shell.events = EventManager(shell, available_events)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    e.set(k=3)  # the reader's move
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    e.set(k=4)
+    assert gc.get_freeze_count() == frozen  # frozen once: what drawing makes is not
+
+    class Cycle:
+        pass
+
+    garbage = Cycle()
+    garbage.me = garbage
+    gone = weakref.ref(garbage)
+    del garbage
+    gc.collect()
+    assert gone() is None  # garbage made while exploring is still collected
+    shell.events.trigger("pre_run_cell", None)  # a cell runs
+    assert gc.get_freeze_count() == 0 and not widgets._frozen
 
 
 def test_latest_runs_only_the_newest_request_while_busy():
