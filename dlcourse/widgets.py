@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 
 from . import static_explorer
 from ._validation import check_callable, check_int, check_scalar
-from .reproducibility import fair_thread_count
+from .reproducibility import fair_thread_count, set_threads
 
 __all__ = ["MAX_STATES", "PRECOMPUTED_ENV", "Checkbox", "Control", "Dropdown", "Explorer",
            "Slider", "explore", "precomputed_mode", "progress"]  # fmt: skip
@@ -325,11 +325,11 @@ class _Prefetch:
     in one control come first, then two, and so on. Each child is a copy of the kernel made when
     the explorer is displayed or a control moves (the explorer, its data and its states
     included); there is one per core the kernel may use (:func:`fair_thread_count`: a kernel
-    waiting for its reader leaves its cores idle), each with one torch thread at the lowest CPU
-    priority, so they yield to everything else. The children share one table of the states
-    taken, so no state is drawn twice; each sends its states' PNGs back through a pipe, follows
-    the reader's moves, and stops when every state is drawn, when another explorer starts
-    drawing ahead, or when a cell runs (the kernel then needs the cores).
+    waiting for its reader leaves its cores idle), each with one thread for torch and BLAS, at
+    the lowest CPU priority, so they yield to everything else. The children share one table of
+    the states taken, so no state is drawn twice; each sends its states' PNGs back through a
+    pipe, follows the reader's moves, and stops when every state is drawn, when another
+    explorer starts drawing ahead, or when a cell runs (the kernel then needs the cores).
     """
 
     current: _Prefetch | None = None  # at most one per kernel
@@ -401,8 +401,7 @@ class _Prefetch:
 
         os.nice(19)
         sys.stdout = sys.stderr = open(os.devnull, "w")  # the kernel's streams are not ours
-        if "torch" in sys.modules:
-            sys.modules["torch"].set_num_threads(1)
+        set_threads(1)
         RendererAgg.lock = threading.RLock()  # locks held by other threads at the fork
         # Formulas parsed before the fork hold fonts whose open file (and its read position)
         # every process shares: two reading glyphs at once garble them. Parse afresh.

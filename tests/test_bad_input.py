@@ -340,8 +340,8 @@ def _cases() -> list[Case]:
             accepts={"max_threads": [None]},
         ),
         Case(
-            "reproducibility.set_torch_threads",
-            _f(reproducibility.set_torch_threads),
+            "reproducibility.set_threads",
+            _f(reproducibility.set_threads),
             {"max_threads": 1},
             extra_bad={"max_threads": [0]},
             accepts={"max_threads": [None]},

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from dlcourse import reproducibility
-from dlcourse.reproducibility import fair_thread_count, seed_everything, set_torch_threads
+from dlcourse.reproducibility import fair_thread_count, seed_everything, set_threads
 
 
 @pytest.fixture
@@ -84,17 +84,28 @@ def test_bad_max_threads(bad, error):
         seed_everything(0, max_threads=bad)
 
 
-def test_torch_gets_the_share_and_results_repeat(machine):
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_torch_and_numpys_blas_get_the_share_and_results_repeat(machine):
     torch = pytest.importorskip("torch")
+    from threadpoolctl import threadpool_limits
+
     before = torch.get_num_threads()
+    blas = threadpool_limits(None)  # gives NumPy's BLAS its threads back at the end
     try:
         machine(4, PYTEST_XDIST_WORKER_COUNT="2")
-        assert set_torch_threads() == 2 == torch.get_num_threads()
+        assert set_threads() == 2 == torch.get_num_threads()
+        assert _blas_threads() and set(_blas_threads()) == {min(2, os.cpu_count())}
         seed_everything(0, max_threads=1)
-        assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 1 and set(_blas_threads()) == {1}
         first = torch.rand(3).tolist()
         seed_everything(0)
-        assert torch.get_num_threads() == 2
+        assert torch.get_num_threads() == 2 and set(_blas_threads()) == {min(2, os.cpu_count())}
         assert torch.rand(3).tolist() == first
     finally:
         torch.set_num_threads(before)
+        blas.restore_original_limits()
