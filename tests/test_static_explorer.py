@@ -150,7 +150,7 @@ def test_precompute_leaves_older_objects_out_of_collections_while_drawing_then_g
         frozen.append(gc.get_freeze_count())
         ax.plot([0, k])
 
-    before = gc.get_freeze_count()
+    gc.unfreeze()  # nothing frozen before (a frozen object that dies would lower the count)
     static_explorer.precompute(explore(draw, figsize=(2, 2), dpi=40, k=Slider(0, 2, 1)))
-    assert len(frozen) >= 3 and min(frozen) > before
-    assert gc.get_freeze_count() == before
+    assert len(frozen) >= 3 and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
