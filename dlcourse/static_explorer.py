@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_BYTES", "Precomputed", "decode_image", "encode_image", "precompute", "to_html"]
+__all__ = ["MAX_BYTES", "Precomputed", "precompute", "to_html"]
 
 #: The most bytes the figures of one explorer may take (a chapter page must stay under 3 MB).
 MAX_BYTES = 1_500_000
@@ -44,31 +44,14 @@ class Precomputed:
     n_bytes = property(lambda self: sum(len(image) for image in self.images), doc="Total size.")
 
 
-def encode_image(pixels: np.ndarray) -> bytes:
-    """Encode RGB pixels of shape (height, width, 3) as lossless WebP."""
+def _encode_image(pixels: np.ndarray) -> bytes:
+    """Lossless WebP of RGB pixels of shape (height, width, 3), uint8 (as ``render_pixels``)."""
     from PIL import Image
 
-    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8:
-        raise TypeError(f"`pixels` must be a uint8 NumPy array; got {_kind(pixels)}.")
-    if pixels.ndim != 3 or pixels.shape[2] != 3 or 0 in pixels.shape:
-        raise ValueError(f"`pixels` must have shape (height, width, 3); got {pixels.shape}.")
     buffer = io.BytesIO()
     # quality is the effort in lossless mode: 25 is 2.5 times faster than 100, 3% larger
     Image.fromarray(pixels).save(buffer, format="WEBP", lossless=True, quality=25, method=4)
     return buffer.getvalue()
-
-
-def decode_image(data: bytes) -> np.ndarray:
-    """Decode an image (WebP or PNG) to RGB pixels of shape (height, width, 3), uint8."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not isinstance(data, (bytes, bytearray)):
-        raise TypeError(f"`data` must be the bytes of a WebP or PNG image; got {_kind(data)}.")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return np.asarray(image.convert("RGB"))
-    except UnidentifiedImageError:
-        raise ValueError("`data` is not a WebP or PNG image.") from None
 
 
 def _kind(x: Any) -> str:
@@ -102,7 +85,7 @@ def precompute(explorer: Any) -> Precomputed:
             digest = hashlib.sha256(pixels.tobytes() + str(pixels.shape).encode()).digest()
             if digest not in seen:
                 seen[digest] = len(images)
-                images.append(encode_image(pixels))
+                images.append(_encode_image(pixels))
             state_of.append(seen[digest])
     finally:
         gc.unfreeze()

@@ -746,20 +746,6 @@ def _widget_cases(widgets, static_explorer):
             {"explorer": explorer()},
             accepts={"precomputed": [None]},
         ),
-        Case(
-            "static_explorer.decode_image",
-            _f(static_explorer.decode_image),
-            {"data": static_explorer.encode_image(np.zeros((2, 2, 3), dtype=np.uint8))},
-            extra_bad={"data": [b"not an image"]},
-        ),
-        Case(
-            "static_explorer.encode_image",
-            _f(static_explorer.encode_image),
-            {"pixels": np.zeros((2, 2, 3), dtype=np.uint8)},
-            extra_bad={"pixels": [np.zeros((2, 2))]},
-            # float images are rejected by dtype, not by NaN
-            accepts={},
-        ),
     ]
 
 

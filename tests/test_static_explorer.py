@@ -8,6 +8,7 @@ import re
 import nbformat
 import numpy as np
 import pytest
+from _images import decode_image
 from nbclient import NotebookClient
 
 from dlcourse import sphinxext, static_explorer
@@ -44,8 +45,8 @@ def test_precomputed_figures_equal_the_live_figures_byte_for_byte():
     rng = np.random.default_rng(0)
     for i in rng.choice(len(states), size=8, replace=False):
         live.set(**states[i])
-        shown = static_explorer.decode_image(live.image)
-        precomputed = static_explorer.decode_image(pre.images[pre.state_of[i]])
+        shown = decode_image(live.image)
+        precomputed = decode_image(pre.images[pre.state_of[i]])
         assert shown.shape == precomputed.shape
         assert shown.tobytes() == precomputed.tobytes()
 
@@ -77,7 +78,7 @@ def test_html_has_controls_figure_note_and_every_state():
     assert list(explorer.states())[shown] == explorer.values
     src = re.search(r'class="dlx-figure"[^>]*src="data:image/webp;base64,([^"]+)"', html)
     assert src.group(1) == data["images"][data["state_of"][shown]]
-    decoded = static_explorer.decode_image(base64.b64decode(src.group(1)))
+    decoded = decode_image(base64.b64decode(src.group(1)))
     np.testing.assert_array_equal(decoded, explorer.render_pixels())
 
 

@@ -114,7 +114,7 @@ def test_a_state_looks_the_same_whatever_was_drawn_before():
 
 
 def test_the_live_png_holds_the_pixels_of_the_static_page():
-    from dlcourse.static_explorer import decode_image
+    from _images import decode_image
 
     e = make()
     state = {"slope": -1.5, "intercept": 1, "dashed": True}
