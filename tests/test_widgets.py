@@ -113,6 +113,39 @@ def test_a_state_looks_the_same_whatever_was_drawn_before():
     assert fresh.render(**state) != fresh.render(slope=0.5, intercept=1, dashed=False)
 
 
+def draw_ticks(ax, style):
+    ax.plot([0.0, 3.0], [1.0, 50.0])
+    if style == "custom":  # everything a reader might do to ticks, on recycled ticks next
+        ax.set_yscale("log")
+        ax.minorticks_on()
+        ax.grid(True, which="both")
+        ax.tick_params(direction="in", length=9, width=2, pad=12, colors="red", labelsize=14,
+                       labelrotation=30, labeltop=True, grid_color="blue")  # fmt: skip
+        for label in ax.get_xticklabels() + ax.get_yticklabels():
+            label.set(ha="right", rotation_mode="anchor", bbox={"facecolor": "yellow"},
+                      fontweight="bold", alpha=0.5, zorder=5, wrap=True)  # fmt: skip
+        for line in ax.get_xticklines():
+            line.set(marker="o", color="green")
+    ax.set_xticks([0, 1, 2, 3], labels=["a", "b", "c", "d"])
+
+
+@pytest.mark.parametrize("before", ["custom", "plain"])
+def test_ticks_reused_from_the_previous_state_look_fresh(before):
+    def fresh(style):  # nothing drawn before: no ticks to reuse, and the same layout as e's
+        reference = explore(draw_ticks, style=Dropdown(["plain", "custom"]))
+        reference._layout = e._layout
+        return reference.render_pixels(style=style)
+
+    e = explore(draw_ticks, style=Dropdown(["plain", "custom"]))
+    e.render_pixels(style=before)
+    plain = e.render_pixels(style="plain")
+    np.testing.assert_array_equal(plain, fresh("plain"))
+    e.render_pixels(style="plain")
+    custom = e.render_pixels(style="custom")
+    np.testing.assert_array_equal(custom, fresh("custom"))
+    assert not np.array_equal(custom, plain)
+
+
 def test_the_live_png_holds_the_pixels_of_the_static_page():
     from _images import decode_image
 
