@@ -146,6 +146,34 @@ def test_ticks_reused_from_the_previous_state_look_fresh(before):
     assert not np.array_equal(custom, plain)
 
 
+def test_ticks_are_reused_and_made_anew_if_matplotlib_cannot_reset_them(monkeypatch):
+    import matplotlib.axis
+
+    def ticks(e):
+        return {id(t) for ax in e.figure.axes for t in ax.xaxis.majorTicks + ax.yaxis.majorTicks}
+
+    e = make()
+    e.render_pixels(slope=1.0)
+    before = ticks(e)
+    e.render_pixels(slope=2.0)
+    assert len(before & ticks(e)) >= 5  # reused: all but the first of each axis
+
+    reset = matplotlib.axis.Axis._copy_tick_props
+
+    def changed(axis, src, dest):  # as if a later matplotlib refused to reset a reused tick
+        if all(dest is not t for t in axis.majorTicks + axis.minorTicks):
+            raise AttributeError("changed")
+        reset(axis, src, dest)
+
+    monkeypatch.setattr(matplotlib.axis.Axis, "_copy_tick_props", changed)
+    before = ticks(e)
+    pixels = e.render_pixels(slope=-1.0)
+    assert not before & ticks(e)
+    fresh = make()
+    fresh._layout = e._layout
+    np.testing.assert_array_equal(pixels, fresh.render_pixels(slope=-1.0))
+
+
 def test_the_live_png_holds_the_pixels_of_the_static_page():
     from _images import decode_image
 
