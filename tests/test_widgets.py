@@ -129,20 +129,26 @@ def draw_ticks(ax, style):
     ax.set_xticks([0, 1, 2, 3], labels=["a", "b", "c", "d"])
 
 
+def make_ticks():
+    return explore(draw_ticks, style=Dropdown(["plain", "custom"]))
+
+
+def drawn_first(make_explorer, layout, **state):
+    """A state's pixels from a new explorer that drew nothing before (no ticks to reuse)."""
+    explorer = make_explorer()
+    explorer._layout = layout  # the layout of the explorer compared with, not one of its own
+    return explorer.render_pixels(**state)
+
+
 @pytest.mark.parametrize("before", ["custom", "plain"])
 def test_ticks_reused_from_the_previous_state_look_fresh(before):
-    def fresh(style):  # nothing drawn before: no ticks to reuse, and the same layout as e's
-        reference = explore(draw_ticks, style=Dropdown(["plain", "custom"]))
-        reference._layout = e._layout
-        return reference.render_pixels(style=style)
-
-    e = explore(draw_ticks, style=Dropdown(["plain", "custom"]))
+    e = make_ticks()
     e.render_pixels(style=before)
     plain = e.render_pixels(style="plain")
-    np.testing.assert_array_equal(plain, fresh("plain"))
+    np.testing.assert_array_equal(plain, drawn_first(make_ticks, e._layout, style="plain"))
     e.render_pixels(style="plain")
     custom = e.render_pixels(style="custom")
-    np.testing.assert_array_equal(custom, fresh("custom"))
+    np.testing.assert_array_equal(custom, drawn_first(make_ticks, e._layout, style="custom"))
     assert not np.array_equal(custom, plain)
 
 
@@ -172,9 +178,7 @@ def test_ticks_are_reused_and_made_anew_if_matplotlib_cannot_reset_them(monkeypa
     before = ticks(e)
     pixels = e.render_pixels(slope=-1.0)
     assert not shared(before, ticks(e))
-    fresh = make()
-    fresh._layout = e._layout
-    np.testing.assert_array_equal(pixels, fresh.render_pixels(slope=-1.0))
+    np.testing.assert_array_equal(pixels, drawn_first(make, e._layout, slope=-1.0))
 
 
 def test_the_live_png_holds_the_pixels_of_the_static_page():
