@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("forked_kernels", ROOT / "tools/forked_kernels.py")
+TOOL = ROOT / "tools" / "forked_kernels.py"
+_spec = importlib.util.spec_from_file_location("forked_kernels", TOOL)
 forked_kernels = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(forked_kernels)
 
@@ -122,9 +125,33 @@ def test_a_forked_kernel_ends_with_its_launcher(template):
     manager.cleanup_resources()
 
 
+def test_a_template_ends_when_its_build_is_killed(tmp_path):
+    """A build killed outright (SIGKILL) must not leave its template running for ever."""
+    path = tmp_path / "template.sock"
+    build = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, {str(TOOL)!r}, 'serve', {str(path)!r}])\n"
+        "time.sleep(600)"
+    )])  # fmt: skip
+    deadline = time.monotonic() + 600
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert path.exists(), "the template did not start"
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
+    assert len(children) == 1
+    template = int(children[0])
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 120  # it takes 0.05 s
+    while _alive(template) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(template)
+
+
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (an ended one not yet collected by its parent does not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rpartition(")")[2].split()[0] != "Z"

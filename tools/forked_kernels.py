@@ -119,8 +119,9 @@ class _Template:
         self.kernels: dict[int, socket.socket] = {}  # kernel pid -> its launcher's connection
 
     def serve(self) -> None:
+        parent = os.getppid()
         try:
-            while True:
+            while os.getppid() == parent:  # a template whose build was killed ends too
                 for key, _ in self.selector.select(timeout=0.05):
                     if key.fileobj is self.listener:
                         conn, _ = self.listener.accept()
