@@ -14,7 +14,8 @@ imported already. Libraries read some environment variables (and matplotlib a
 ``matplotlibrc`` in the folder) when imported, so the template forks a kernel only for the
 environment and folder it was started with (but for what a Jupyter client sets for each
 kernel); for any other, the launcher starts a kernel as usual. ``tests/test_forked_kernels.py``
-executes a notebook both ways and compares the outputs. Linux only.
+executes a notebook both ways and compares the outputs. Linux only. (In ``ps``, a forked
+kernel shows the template's command line.)
 
     python tools/forked_kernels.py serve SOCKET [VARIABLE ...]        # the template
     python tools/forked_kernels.py launch SOCKET -f CONNECTION_FILE   # one kernel
