@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import array
 import contextlib
+import gc
+import importlib
 import json
 import os
+import selectors
 import signal
 import socket
 import subprocess
@@ -108,8 +111,6 @@ class _Template:
     """Forks kernels on request and tells each launcher when its kernel ended."""
 
     def __init__(self, path: str, per_kernel: list[str]) -> None:
-        import selectors
-
         self.per_kernel = per_kernel
         self.expected = {"env": _as_imports_see(os.environ, per_kernel), "cwd": os.getcwd()}
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -140,8 +141,7 @@ class _Template:
                     os.kill(pid, signal.SIGKILL)
 
     def fork(self, conn: socket.socket) -> None:
-        import selectors
-
+        """Fork the kernel asked for on ``conn``, or refuse it (another environment)."""
         message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
         buffer = bytearray(message)
         request = _receive(conn, buffer)
@@ -188,8 +188,6 @@ class _Template:
 
 def _become_kernel(request: dict, fds: list[int]) -> None:
     """In the forked child: the kernel the launcher asked for, on its streams; never returns."""
-    import gc
-
     status = 1
     try:
         for target, fd in enumerate(fds):
@@ -227,9 +225,6 @@ def serve(path: str, per_kernel: list[str]) -> None:
     Kernels may differ from the template's environment in ``per_kernel`` variables (besides
     what a Jupyter client sets): ones that no library reads when imported.
     """
-    import gc
-    import importlib
-
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]  # as a kernel's
     os.environ.update(_as_imports_see(os.environ))
