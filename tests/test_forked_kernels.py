@@ -1,5 +1,6 @@
 """tools/forked_kernels.py: a kernel forked from the build's template runs a notebook as a
-kernel started as usual does; interrupts reach it, and it ends with its launcher."""
+kernel started as usual does; interrupts reach it, it ends with its launcher, and the
+template ends with its build."""
 
 from __future__ import annotations
 
@@ -54,19 +55,14 @@ def outputs(notebook: nbformat.NotebookNode) -> list:
 @pytest.fixture(scope="module")
 def template():
     """The build's environment (explorers precomputed, workers set), and the template."""
-    build = {"DLCOURSE_WORKERS": "1", "DLCOURSE_STATIC_EXPLORERS": "1", "MPLBACKEND": None}
-    saved = {k: os.environ.pop(k, None) for k in build}  # conftest sets MPLBACKEND: not the build
-    os.environ.update({k: v for k, v in build.items() if v is not None})
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DLCOURSE_WORKERS", "1")
+        env.setenv("DLCOURSE_STATIC_EXPLORERS", "1")
+        env.delenv("MPLBACKEND", raising=False)  # conftest sets it; the build does not
         # pytest names the current test in the environment; no library reads these on import
         per_kernel = ("PYTEST_CURRENT_TEST", "COLUMNS", "LINES")
         with forked_kernels.forked_kernels(FOLDER, per_kernel=per_kernel) as forked:
             yield forked
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None)
-            if v is not None:
-                os.environ[k] = v
 
 
 def test_a_forked_kernel_runs_a_notebook_as_a_started_one(template, monkeypatch):

@@ -96,12 +96,8 @@ def launch(path: str, args: list[str]) -> int:
 
     for signum in FORWARDED:
         signal.signal(signum, forward)
-    while True:
-        try:
-            status = _receive(conn, buffer)
-            return 1 if status is None else status["status"]
-        except InterruptedError:  # a forwarded signal arrived while waiting
-            continue
+    status = _receive(conn, buffer)  # a forwarded signal does not interrupt it (PEP 475)
+    return 1 if status is None else status["status"]
 
 
 # -- the template: one per build ----------------------------------------------------------------
@@ -227,7 +223,7 @@ def serve(path: str, per_kernel: list[str]) -> None:
     """
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]  # as a kernel's
-    os.environ.update(_as_imports_see(os.environ))
+    os.environ.setdefault("MPLBACKEND", _INLINE)  # as ipykernel sets it, before any import
     for name in PRELOAD:
         importlib.import_module(name)
     gc.collect()
