@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_explorers.py                 # every explorer chapter
     .venv/bin/python benchmarks/bench_explorers.py --chapters 04 06 --updates 20 --pauses 0
+    .venv/bin/python benchmarks/bench_explorers.py --floor 20      # the least a redraw costs
 
 Each chapter is executed as stored in a fresh kernel (live widgets), then one appended cell
 moves random controls of every explorer the chapter displayed (seeded) and times each update,
@@ -21,11 +22,17 @@ inside that kernel. It does so twice:
 Moves to a state not shown before ("first visits") are reported apart, and "drawn before"
 counts the moves whose state was already drawn (earlier, or ahead) when the move came.
 
+``--floor`` measures instead how fast *any* cold update could be while matplotlib redraws the
+whole figure: per explorer, a new state as a move draws it (fresh axes, ``draw``, Agg, PNG),
+and Agg's redraw of that same figure, unchanged (no axes made, no artist made or changed, no
+layout, no PNG). An update that changes artists in place still pays the redraw, so where the
+redraw alone misses the goal, only drawing part of the figure (blitting) could meet it.
+
 Beside the latencies it prints a Python-speed calibration: the best of several runs of a
 10-million-iteration ``s += i`` loop. Latencies are also given *normalised* to the slow
 2-core machine of issue 18, where that loop takes :data:`SLOW_LOOP_SECONDS`:
 ``latency * SLOW_LOOP_SECONDS / this machine's loop time``. The goal applies to that figure.
-``bench_course.py`` uses :data:`TIMING_CELL` and :func:`summarise` for its explorer section.
+``bench_course.py`` uses :func:`timing_cell` and :func:`summarise` for its explorers.
 """
 
 from __future__ import annotations
@@ -88,6 +95,39 @@ for _e in _found.values():
         _seen.add(_key)
     _report.append({"name": _e.name, "states": _e.n_states, "updates_ms": _times,
                     "cpu_ms": _cpus, "first_visit": _first, "drawn_before": _ahead})
+print("DLCOURSE_EXPLORERS " + _json.dumps(_report, default=str))
+"""
+
+
+# Appended to a chapter for --floor: per explorer, __STATES__ states in a seeded random order;
+# each is drawn as a move draws it, then the same figure is redrawn without any change.
+FLOOR_CELL = """
+import json as _json, random as _random, time as _time
+import matplotlib as _mpl
+from dlcourse import widgets as _widgets
+from dlcourse.widgets import Explorer as _Explorer
+_widgets._Prefetch.allowed = staticmethod(lambda: False)
+_widgets._freeze_while_exploring()  # as on a reader's first move
+_found = {}
+for _v in list(globals().values()) + list(Out.values()):
+    if isinstance(_v, _Explorer):
+        _found[id(_v)] = _v
+_report = []
+for _e in _found.values():
+    _states = list(_e.states())
+    _random.Random(0).shuffle(_states)
+    _e.render_pixels(**_states[-1])  # the layout every state shares, made once
+    _new, _redraw = [], []
+    for _s in _states[:__STATES__]:
+        _start = _time.perf_counter()
+        _e.render(**_s)
+        _new.append(1000 * (_time.perf_counter() - _start))
+        with _mpl.rc_context(_widgets._RC):
+            _start = _time.perf_counter()
+            _e.figure.canvas.draw()
+            _redraw.append(1000 * (_time.perf_counter() - _start))
+    _report.append({"name": _e.name, "states": _e.n_states, "state_ms": _new,
+                    "redraw_ms": _redraw})
 print("DLCOURSE_EXPLORERS " + _json.dumps(_report, default=str))
 """
 
@@ -185,13 +225,17 @@ HEADER = ["ch", "explorer", "states", "moves", "drawn before", "median", "p95", 
           "cpu first median", "cpu first p95"]  # fmt: skip
 
 
-def run(path: Path, updates: int, pause: float = 0.0) -> list[dict]:
-    """Execute one chapter in a fresh kernel and time its explorers (raw records)."""
+def run(path: Path, updates: int, pause: float = 0.0, cell: str | None = None) -> list[dict]:
+    """Execute one chapter in a fresh kernel and time its explorers (raw records).
+
+    ``cell`` replaces the appended timing cell (it prints its records the same way).
+    """
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(timing_cell(updates, pause)))
+    cell = timing_cell(updates, pause) if cell is None else cell
+    notebook.cells.append(nbformat.v4.new_code_cell(cell))
     NotebookClient(
         notebook, timeout=900, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
@@ -201,6 +245,37 @@ def run(path: Path, updates: int, pause: float = 0.0) -> list[dict]:
             if line.startswith("DLCOURSE_EXPLORERS "):
                 return json.loads(line.removeprefix("DLCOURSE_EXPLORERS "))
     return []
+
+
+def floor(chapters: list[Path], states: int, loop: dict) -> dict:
+    """``--floor``: per explorer, median ms of a new state and of a redraw of the same figure."""
+    from bench_course import table
+
+    scale = SLOW_LOOP_SECONDS / loop["wall_seconds"]
+    table_rows, result = [], {}
+    for path in chapters:
+        cell = FLOOR_CELL.replace("__STATES__", str(states))
+        result[path.stem] = explorers = run(path, 0, cell=cell)
+        for e in explorers:
+            new, redraw = statistics.median(e["state_ms"]), statistics.median(e["redraw_ms"])
+            e.update(new_median_ms=round(new, 1), redraw_median_ms=round(redraw, 1),
+                     slow_new_median_ms=round(new * scale, 1),
+                     slow_redraw_median_ms=round(redraw * scale, 1))  # fmt: skip
+            table_rows.append(
+                [path.stem[:2], e["name"], e["states"], len(e["state_ms"]),
+                 e["new_median_ms"], e["redraw_median_ms"],
+                 f"{redraw / new:.0%}", e["slow_new_median_ms"], e["slow_redraw_median_ms"],
+                 "yes" if redraw * scale < GOALS["median_ms_max"] else "NO"]
+            )  # fmt: skip
+        print(f"  floor: {path.stem}: {len(explorers)} explorers measured", flush=True)
+    print("== floor: median milliseconds; 'slow' = normalised to the slow machine")
+    header = ["ch", "explorer", "states", "measured", "new state", "redraw only",
+              "share", "slow new state", "slow redraw only", "redraw < 100 ms slow"]  # fmt: skip
+    print(table(table_rows, header))
+    under = sum(row[-1] == "yes" for row in table_rows)
+    print(f"{under} of {len(table_rows)} explorers redraw an unchanged figure in under "
+          f"{GOALS['median_ms_max']:g} ms (median, normalised)")  # fmt: skip
+    return result
 
 
 def main() -> int:
@@ -215,6 +290,10 @@ def main() -> int:
         "--pauses", type=float, nargs="*", default=[0.0, 1.0],
         help="seconds a reader looks before each move, on the slow machine (scaled to this "
         "one by the calibration); 0 = cold (nothing drawn ahead)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--floor", type=int, metavar="STATES", default=0,
+        help="instead of moves: time STATES new states and redraws per explorer (see above)",
     )  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the JSON result here")
     args = parser.parse_args()
@@ -233,6 +312,9 @@ def main() -> int:
         flush=True,
     )
     result = {"calibration": loop, "modes": {}}
+    if args.floor:
+        result["floor"] = floor(chapters, args.floor, loop)
+        args.pauses = []
     for pause in args.pauses:
         # A pause of 1 s on the slow machine lets the children draw as many states ahead as a
         # pause of 1 s x (loop time here / there) does here, given as many cores (2) here.
