@@ -46,10 +46,24 @@ def run(cells: list[str], **options) -> nbformat.NotebookNode:
 
 
 def outputs(notebook: nbformat.NotebookNode) -> list:
-    return [
-        [{k: v for k, v in output.items() if k != "execution_count"} for output in cell.outputs]
-        for cell in notebook.cells
-    ]
+    """Each cell's outputs, without execution counts, and each run of one stream joined up.
+
+    A kernel sends what a cell prints in pieces, each time its buffer is flushed (every 0.2 s):
+    on a busy machine ``print("agg")`` can arrive as "agg" and then "\\n".
+    """
+    cells = []
+    for cell in notebook.cells:
+        joined: list[dict] = []
+        for output in cell.outputs:
+            output = {k: v for k, v in output.items() if k != "execution_count"}
+            last = joined[-1] if joined else {}
+            streams = output["output_type"] == last.get("output_type") == "stream"
+            if streams and last["name"] == output["name"]:
+                last["text"] += output["text"]
+            else:
+                joined.append(output)
+        cells.append(joined)
+    return cells
 
 
 @pytest.fixture(scope="module")
