@@ -54,19 +54,23 @@ GOALS = {"median_ms_max": 100.0, "p95_ms_max": 200.0}
 #: Every chapter that shows a live explorer.
 DEFAULT_CHAPTERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
+# Put before each cell below: every explorer the chapter displayed, once.
+_FIND_EXPLORERS = """
+from dlcourse.widgets import Explorer as _Explorer
+_found = {}
+for _v in list(globals().values()) + list(Out.values()):
+    if isinstance(_v, _Explorer):
+        _found[id(_v)] = _v
+"""
+
 # Appended to a chapter: time live updates of every explorer it displayed. With __PAUSE__ = 0
 # nothing is drawn ahead (the cold case); otherwise the cell waits __PAUSE__ seconds before each
 # move, as a reader looking at the figure does, while the explorer draws ahead.
 TIMING_CELL = """
 import json as _json, random as _random, time as _time
 from dlcourse import widgets as _widgets
-from dlcourse.widgets import Explorer as _Explorer
 if not __PAUSE__:
     _widgets._Prefetch.allowed = staticmethod(lambda: False)
-_found = {}
-for _v in list(globals().values()) + list(Out.values()):
-    if isinstance(_v, _Explorer):
-        _found[id(_v)] = _v
 _report = []
 for _e in _found.values():
     _rng = _random.Random(0)
@@ -105,13 +109,8 @@ FLOOR_CELL = """
 import json as _json, random as _random, time as _time
 import matplotlib as _mpl
 from dlcourse import widgets as _widgets
-from dlcourse.widgets import Explorer as _Explorer
 _widgets._Prefetch.allowed = staticmethod(lambda: False)
 _widgets._freeze_while_exploring()  # as on a reader's first move
-_found = {}
-for _v in list(globals().values()) + list(Out.values()):
-    if isinstance(_v, _Explorer):
-        _found[id(_v)] = _v
 _report = []
 for _e in _found.values():
     _states = list(_e.states())
@@ -134,7 +133,8 @@ print("DLCOURSE_EXPLORERS " + _json.dumps(_report, default=str))
 
 def timing_cell(updates: int, pause: float = 0.0) -> str:
     """:data:`TIMING_CELL` for ``updates`` moves per explorer, ``pause`` seconds apart."""
-    return TIMING_CELL.replace("__UPDATES__", str(updates)).replace("__PAUSE__", repr(pause))
+    cell = TIMING_CELL.replace("__UPDATES__", str(updates)).replace("__PAUSE__", repr(pause))
+    return _FIND_EXPLORERS + cell
 
 
 def _loop(n: int) -> int:
@@ -254,7 +254,7 @@ def floor(chapters: list[Path], states: int, loop: dict) -> dict:
     scale = SLOW_LOOP_SECONDS / loop["wall_seconds"]
     table_rows, result = [], {}
     for path in chapters:
-        cell = FLOOR_CELL.replace("__STATES__", str(states))
+        cell = _FIND_EXPLORERS + FLOOR_CELL.replace("__STATES__", str(states))
         result[path.stem] = explorers = run(path, 0, cell=cell)
         for e in explorers:
             new, redraw = statistics.median(e["state_ms"]), statistics.median(e["redraw_ms"])
