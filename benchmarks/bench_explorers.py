@@ -225,16 +225,12 @@ HEADER = ["ch", "explorer", "states", "moves", "drawn before", "median", "p95", 
           "cpu first median", "cpu first p95"]  # fmt: skip
 
 
-def run(path: Path, updates: int, pause: float = 0.0, cell: str | None = None) -> list[dict]:
-    """Execute one chapter in a fresh kernel and time its explorers (raw records).
-
-    ``cell`` replaces the appended timing cell (it prints its records the same way).
-    """
+def run(path: Path, cell: str) -> list[dict]:
+    """Execute one chapter in a fresh kernel with ``cell`` appended; the records it prints."""
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    cell = timing_cell(updates, pause) if cell is None else cell
     notebook.cells.append(nbformat.v4.new_code_cell(cell))
     NotebookClient(
         notebook, timeout=900, kernel_name="python3",
@@ -255,7 +251,7 @@ def floor(chapters: list[Path], states: int, loop: dict) -> dict:
     table_rows, result = [], {}
     for path in chapters:
         cell = _FIND_EXPLORERS + FLOOR_CELL.replace("__STATES__", str(states))
-        result[path.stem] = explorers = run(path, 0, cell=cell)
+        result[path.stem] = explorers = run(path, cell)
         for e in explorers:
             new, redraw = statistics.median(e["state_ms"]), statistics.median(e["redraw_ms"])
             e.update(new_median_ms=round(new, 1), redraw_median_ms=round(redraw, 1),
@@ -322,7 +318,8 @@ def main() -> int:
         mode = "cold" if not pause else f"reader pausing {pause:g} s ({here:g} s here)"
         chapters_result, missed, table_rows = {}, [], []
         for path in chapters:
-            explorers = [summarise(e, loop) for e in run(path, args.updates, here)]
+            records = run(path, timing_cell(args.updates, here))
+            explorers = [summarise(e, loop) for e in records]
             chapters_result[path.stem] = explorers
             table_rows += rows(path.stem[:2], explorers)
             missed += [m for e in explorers for m in misses(path.stem[:2], e)]
